@@ -1,0 +1,150 @@
+"""The Hearth bot: construction, start-up and shutdown."""
+
+from __future__ import annotations
+
+import logging
+import pkgutil
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+import cogs
+from bot.clock import Clock, SystemClock
+from bot.command_sync import CommandDirectory, sync_commands_if_changed
+from bot.content.library import Content, load_content
+from bot.db.database import Database
+from bot.db.migrate import migrate
+from bot.schedule.engine import ScheduleEngine
+from bot.settings import DISCORD_GATEWAY_URL, Settings
+from bot.tree import AppTree
+
+log = logging.getLogger(__name__)
+
+# View Channel, Send Messages, Embed Links, Attach Files, Create Public Threads, Send Messages in Threads.
+INVITE_PERMISSIONS = discord.Permissions(309237697536)
+
+
+class MissingTokenError(RuntimeError):
+    """No DISCORD_TOKEN was configured."""
+
+
+def bot_intents() -> discord.Intents:
+    """Return the gateway intents Hearth needs: guilds only, nothing privileged."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    return intents
+
+
+def cog_extensions() -> list[str]:
+    """Return the importable names of every cog module (private `_x` helpers excluded)."""
+    return [
+        f"{cogs.__name__}.{module.name}"
+        for module in pkgutil.iter_modules(cogs.__path__)
+        if not module.name.startswith("_")
+    ]
+
+
+def invite_url(application_id: int) -> str:
+    """Return the URL that adds the bot to a server with the permissions it needs."""
+    return discord.utils.oauth_url(
+        application_id, permissions=INVITE_PERMISSIONS, scopes=("bot", "applications.commands")
+    )
+
+
+class HearthBot(commands.Bot):
+    """The Discord client, owning the database, the content and the schedule engine."""
+
+    db: Database
+    content: Content
+    schedule_engine: ScheduleEngine
+    command_directory: CommandDirectory
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None, force_sync: bool = False) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=bot_intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=AppTree,
+            max_messages=None,
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
+        )
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.force_sync = force_sync
+        self.command_directory = CommandDirectory()
+
+    async def login(self, token: str) -> None:
+        """Point REST calls at the configured API base, then log in."""
+        # discord.py builds every REST and webhook URL from this class attribute.
+        Route.BASE = self.settings.api_base
+        await super().login(token)
+
+    async def setup_hook(self) -> None:
+        """Open storage, load content and cogs, sync commands and start the scheduler."""
+        await self._configure_gateway()
+        self.db = await Database.open(self.settings.database_url)
+        await migrate(self.db)
+        self.content = load_content()
+        self.schedule_engine = ScheduleEngine(
+            self.db,
+            self.clock,
+            grace=self.settings.schedule_grace,
+            tick_seconds=self.settings.scheduler_tick_seconds,
+        )
+        for extension in cog_extensions():
+            try:
+                await self.load_extension(extension)
+            except commands.ExtensionError:
+                log.exception("Could not load %s; the other features still run", extension)
+        self.command_directory = await sync_commands_if_changed(
+            self.tree, self.db, self.application_id, force=self.force_sync
+        )
+        if self.application_id is not None:
+            log.info("Invite Hearth with: %s", invite_url(self.application_id))
+        if self.settings.disable_scheduler:
+            log.info("Scheduler disabled by DISABLE_SCHEDULER")
+        else:
+            await self.schedule_engine.start()
+
+    async def _configure_gateway(self) -> None:
+        """Choose the gateway URL: the setting, else the API base's /gateway/bot, else Discord's."""
+        # A non-sharded client never asks for the gateway URL; it connects straight to this one.
+        if self.settings.discord_gateway_url:
+            url = self.settings.discord_gateway_url
+        elif self.settings.discord_api_base:
+            _, url, _ = await self.http.get_bot_gateway()
+        else:
+            url = DISCORD_GATEWAY_URL
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+        log.info("Gateway: %s", url)
+
+    async def on_ready(self) -> None:
+        """Log who we are once the guild cache is filled."""
+        log.info("Ready as %s in %d servers", self.user, len(self.guilds))
+
+    async def close(self) -> None:
+        """Stop the scheduler, unload cogs and disconnect, then close the database."""
+        if hasattr(self, "schedule_engine"):
+            await self.schedule_engine.stop()
+        await super().close()
+        if hasattr(self, "db"):
+            await self.db.close()
+
+
+def create_bot(settings: Settings, *, clock: Clock | None = None, force_sync: bool = False) -> HearthBot:
+    """Build the bot exactly as `python -m bot` does."""
+    return HearthBot(settings, clock=clock, force_sync=force_sync)
+
+
+async def run_bot(bot: HearthBot) -> None:
+    """Log in, connect and run until the bot is closed."""
+    token = bot.settings.discord_token
+    if token is None or not token.get_secret_value().strip():
+        raise MissingTokenError
+    async with bot:
+        await bot.start(token.get_secret_value().strip())

@@ -1,0 +1,17 @@
+"""Logging set-up for the bot process."""
+
+from __future__ import annotations
+
+import logging
+
+
+def setup_logging(level: str = "INFO") -> None:
+    """Send log records to stderr in one readable format."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("[{asctime}] [{levelname}] {name}: {message}", style="{"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    logging.getLogger("discord").setLevel(logging.INFO)
+    logging.getLogger("discord.http").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -1,0 +1,85 @@
+"""Settings from the environment and `.env`, validated once at start-up."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.db.database import sqlite_path_from_url
+
+DISCORD_API_BASE = "https://discord.com/api/v10"
+DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
+
+
+class Settings(BaseSettings):
+    """Every setting Hearth reads; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", env_ignore_empty=True, extra="ignore"
+    )
+
+    discord_token: SecretStr | None = None
+    database_url: str = "sqlite:///data/hearth.db"
+    discord_api_base: str | None = None
+    discord_gateway_url: str | None = None
+    default_timezone: str = "UTC"
+    schedule_grace_hours: float = Field(default=6.0, ge=0, le=48)
+    scheduler_tick_seconds: float = Field(default=15.0, gt=0, le=15)
+    disable_scheduler: bool = False
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        sqlite_path_from_url(value)
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown IANA timezone {value!r} (try Europe/London or America/New_York)"
+            ) from None
+        return value
+
+    @field_validator("discord_api_base", "discord_gateway_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://", "ws://", "wss://")):
+            raise ValueError("must be an http(s):// or ws(s):// URL")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @property
+    def api_base(self) -> str:
+        """Return the REST base URL the bot talks to."""
+        return self.discord_api_base or DISCORD_API_BASE
+
+    @property
+    def schedule_grace(self) -> timedelta:
+        """Return how late a missed scheduled item may still be delivered."""
+        return timedelta(hours=self.schedule_grace_hours)
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """Return one line naming the first bad setting and what is wrong with it."""
+    first = error.errors()[0]
+    name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"Invalid setting {name}: {message}"

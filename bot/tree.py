@@ -1,0 +1,85 @@
+"""The one place where errors from app commands, buttons and modals become replies."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.errors import UserFacingError
+from bot.replies import join_labels, send_private
+
+log = logging.getLogger(__name__)
+
+GENERIC_APOLOGY = (
+    "Sorry, something went wrong on my side and nothing was changed. "
+    "If it keeps happening, please share this error id with the bot's team: `{error_id}`."
+)
+
+
+def reply_for_error(error: Exception) -> str | None:
+    """Return the kind message for an expected error, or None if it is unexpected."""
+    if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+        original = error.__cause__ if isinstance(error, app_commands.TransformerError) else error.original
+        if isinstance(original, UserFacingError):
+            return original.message
+    if isinstance(error, UserFacingError):
+        return error.message
+    if isinstance(error, app_commands.TransformerError):
+        return "I couldn't understand one of the values you gave. Please check it and try again."
+    if isinstance(error, app_commands.MissingPermissions):
+        return f"You need the {join_labels(error.missing_permissions)} permission to use this."
+    if isinstance(error, app_commands.BotMissingPermissions):
+        return f"I need the {join_labels(error.missing_permissions)} permission here to do that."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This works inside a server, not in direct messages."
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Let's take a breath: you can use this again in {error.retry_after:.0f} seconds."
+    if isinstance(error, app_commands.CheckFailure):
+        return "This command isn't available to you here."
+    return None
+
+
+def unwrap(error: Exception) -> Exception:
+    """Return the exception a command actually raised, without discord.py's wrapper."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        return error.original if isinstance(error.original, Exception) else error
+    return error
+
+
+async def report_interaction_error(interaction: discord.Interaction[Any], error: Exception) -> None:
+    """Answer ``interaction`` about ``error``: kindly if expected, with an error id otherwise.
+
+    Logs name the command, user and guild by id only: option values and
+    message text can be private, so they never reach a log line.
+    """
+    message = reply_for_error(error)
+    if message is None:
+        error_id = secrets.token_hex(4)
+        command = interaction.command.qualified_name if interaction.command else "component"
+        log.error(
+            "Error %s in %s (user %s, guild %s)",
+            error_id,
+            command,
+            interaction.user.id,
+            interaction.guild_id,
+            exc_info=unwrap(error),
+        )
+        message = GENERIC_APOLOGY.format(error_id=error_id)
+    try:
+        await send_private(interaction, message)
+    except discord.HTTPException:
+        log.warning("Could not send the error reply for interaction %s", interaction.id)
+
+
+class AppTree(app_commands.CommandTree[Any]):
+    """Command tree that routes every command error to one handler."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        """Reply to a failed command and log unexpected errors."""
+        await report_interaction_error(interaction, error)
