@@ -111,25 +111,9 @@ class Occurrence:
 Handler = Callable[[Occurrence], Awaitable[None]]
 
 
-@dataclass(frozen=True)
-class TickReport:
-    """What one tick (or recovery pass) did, for logs and tests."""
-
-    claimed: int = 0
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-    skipped: int = 0
-    duplicates: int = 0
-    paused: int = 0
-    uncertain: int = 0
-    recovered: int = 0
-    crashed: bool = False
-
-
 @dataclass
-class _Tally:
-    """Mutable counters behind a :class:`TickReport`."""
+class TickReport:
+    """What one tick (or recovery pass) did, for logs and tests; filled in as the tick runs."""
 
     claimed: int = 0
     sent: int = 0
@@ -142,15 +126,11 @@ class _Tally:
     recovered: int = 0
     crashed: bool = False
 
-    def add(self, other: _Tally) -> None:
-        """Add another tally's counts to this one."""
+    def add(self, other: TickReport) -> None:
+        """Add another report's counts to this one."""
         for item in fields(self):
             if item.name != "crashed":
                 setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
-
-    def freeze(self) -> TickReport:
-        """Return the counts as an immutable report."""
-        return TickReport(**{item.name: getattr(self, item.name) for item in fields(self)})
 
 
 @dataclass(frozen=True)
@@ -321,17 +301,16 @@ class ScheduleEngine:
 
     async def tick(self) -> TickReport:
         """Expire stale claims, claim every due row, deliver the claims and report; never raises."""
-        tally = _Tally()
+        report = TickReport()
         try:
             now = self._clock.now()
-            await self._expire_stale_claims(now, tally)
-            claims = await self._claim_due(now, tally)
-            await self._deliver_all(claims, tally)
+            await self._expire_stale_claims(now, report)
+            claims = await self._claim_due(now, report)
+            await self._deliver_all(claims, report)
             await self._prune_if_due(now)
         except Exception:
             log.exception("Schedule tick failed")
-            tally.crashed = True
-        report = tally.freeze()
+            report.crashed = True
         if report != TickReport():
             log.debug("Schedule tick: %s", report)
         return report
@@ -342,7 +321,7 @@ class ScheduleEngine:
         Called by :meth:`start`; a recent claim is re-dispatched with
         ``recovered=True`` only if its schedule still exists and is not paused.
         """
-        tally = _Tally()
+        tally = TickReport()
         try:
             now = self._clock.now()
             records = [r for r in await schedules.fetch_claimed(self._db) if self._is_abandoned(r)]
@@ -358,14 +337,14 @@ class ScheduleEngine:
         except Exception:
             log.exception("Schedule recovery failed")
             tally.crashed = True
-        return tally.freeze()
+        return tally
 
     def _is_abandoned(self, record: OccurrenceRecord) -> bool:
         """Return whether a 'claimed' occurrence is not being delivered by this engine."""
         return (record.schedule_id, record.key) not in self._in_flight
 
     async def _recover_one(
-        self, tx: Transaction, record: OccurrenceRecord, now: datetime, tally: _Tally
+        self, tx: Transaction, record: OccurrenceRecord, now: datetime, tally: TickReport
     ) -> _Claim | None:
         """Turn one interrupted claim into a re-dispatch, or mark it 'uncertain'."""
         schedule: Schedule | None
@@ -405,7 +384,7 @@ class ScheduleEngine:
         )
         return _Claim(occurrence=occurrence, claimed_next_run_at=schedule.next_run_at)
 
-    async def _expire_stale_claims(self, now: datetime, tally: _Tally) -> None:
+    async def _expire_stale_claims(self, now: datetime, tally: TickReport) -> None:
         """Mark claims older than ``stale_claim_after`` that nobody here is delivering as 'uncertain'."""
         cutoff = now - self._stale_claim_after
         stale = [
@@ -427,11 +406,11 @@ class ScheduleEngine:
                     )
                     tally.uncertain += 1
 
-    async def _claim_due(self, now: datetime, tally: _Tally) -> list[_Claim]:
+    async def _claim_due(self, now: datetime, tally: TickReport) -> list[_Claim]:
         """Claim every due row, one short transaction per batch, and return the claims."""
         claims: list[_Claim] = []
         for _ in range(MAX_BATCHES_PER_TICK):
-            batch_tally = _Tally()
+            batch_tally = TickReport()
             batch_claims: list[_Claim] = []
             try:
                 async with self._db.transaction() as tx:
@@ -453,7 +432,7 @@ class ScheduleEngine:
         return claims
 
     async def _claim_row(
-        self, tx: Transaction, row: aiosqlite.Row, now: datetime, tally: _Tally
+        self, tx: Transaction, row: aiosqlite.Row, now: datetime, tally: TickReport
     ) -> _Claim | None:
         """Claim one due row, or skip, pause or drop it; return the claim to deliver, if any."""
         schedule_id = int(row["id"])
@@ -487,7 +466,7 @@ class ScheduleEngine:
         plan: _Plan,
         advance_to: datetime,
         now: datetime,
-        tally: _Tally,
+        tally: TickReport,
     ) -> _Claim | None:
         """Advance a recurring row past now and claim (or skip) its latest due occurrence."""
         if not await schedules.advance_if_unchanged(
@@ -541,7 +520,7 @@ class ScheduleEngine:
         )
 
     async def _claim_one_shot(
-        self, tx: Transaction, schedule: Schedule, plan: _Plan, now: datetime, tally: _Tally
+        self, tx: Transaction, schedule: Schedule, plan: _Plan, now: datetime, tally: TickReport
     ) -> _Claim | None:
         """Claim a one-shot under a lease, or drop it if its occurrence is done or too late."""
         existing = await schedules.fetch_occurrence_in(tx, schedule.id, plan.key)
@@ -617,7 +596,7 @@ class ScheduleEngine:
 
     # --- delivery ---------------------------------------------------------------------------------
 
-    async def _deliver_all(self, claims: Iterable[_Claim], tally: _Tally) -> None:
+    async def _deliver_all(self, claims: Iterable[_Claim], tally: TickReport) -> None:
         """Run the handlers of ``claims`` concurrently, at most ``max_concurrency`` at a time."""
         pending = list(claims)
         if not pending:
@@ -631,7 +610,7 @@ class ScheduleEngine:
 
         await asyncio.gather(*(deliver_gated(claim) for claim in pending))
 
-    async def _deliver(self, claim: _Claim, tally: _Tally) -> None:
+    async def _deliver(self, claim: _Claim, tally: TickReport) -> None:
         """Call the handler for one claim and record the outcome; never raises ``Exception``."""
         occurrence = claim.occurrence
         schedule = occurrence.schedule
@@ -668,7 +647,7 @@ class ScheduleEngine:
         finally:
             self._in_flight.discard(claim.ident)
 
-    async def _after_success(self, claim: _Claim, tally: _Tally) -> None:
+    async def _after_success(self, claim: _Claim, tally: TickReport) -> None:
         """Mark the occurrence 'sent' and delete a delivered one-shot."""
         occurrence = claim.occurrence
         schedule = occurrence.schedule
@@ -697,7 +676,7 @@ class ScheduleEngine:
         )
         tally.sent += 1
 
-    async def _after_permanent_failure(self, claim: _Claim, reason: str, tally: _Tally) -> None:
+    async def _after_permanent_failure(self, claim: _Claim, reason: str, tally: TickReport) -> None:
         """Mark the occurrence 'failed' and pause its schedule with ``reason``."""
         occurrence = claim.occurrence
         schedule_id = occurrence.schedule.id
@@ -717,7 +696,7 @@ class ScheduleEngine:
         tally.paused += int(paused)
 
     async def _after_transient_failure(
-        self, claim: _Claim, retry_after: timedelta | None, tally: _Tally
+        self, claim: _Claim, retry_after: timedelta | None, tally: TickReport
     ) -> None:
         """Release the occurrence for a retry after a backoff, or mark it 'failed' past the grace window."""
         occurrence = claim.occurrence
