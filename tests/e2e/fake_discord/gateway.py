@@ -1,0 +1,388 @@
+"""The fake gateway: HELLO, IDENTIFY/READY, heartbeats, RESUME with replay, and dispatch."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import WSMsgType, web
+
+from tests.e2e.fake_discord.world import (
+    INTENT_DIRECT_MESSAGE_REACTIONS,
+    INTENT_DIRECT_MESSAGES,
+    INTENT_GUILD_MESSAGE_REACTIONS,
+    INTENT_GUILD_MESSAGES,
+    INTENT_GUILDS,
+    JSON,
+    PRIVILEGED_INTENTS,
+)
+
+if TYPE_CHECKING:
+    from tests.e2e.fake_discord.world import World
+
+log = logging.getLogger(__name__)
+
+OP_DISPATCH = 0
+OP_HEARTBEAT = 1
+OP_IDENTIFY = 2
+OP_PRESENCE_UPDATE = 3
+OP_RESUME = 6
+OP_RECONNECT = 7
+OP_REQUEST_GUILD_MEMBERS = 8
+OP_INVALID_SESSION = 9
+OP_HELLO = 10
+OP_HEARTBEAT_ACK = 11
+
+# Which intent an event needs (None: always sent).  Guild/DM variants are decided per payload.
+_GUILD_EVENTS = (
+    "GUILD_CREATE",
+    "GUILD_UPDATE",
+    "GUILD_DELETE",
+    "GUILD_ROLE_CREATE",
+    "GUILD_ROLE_UPDATE",
+    "GUILD_ROLE_DELETE",
+    "CHANNEL_CREATE",
+    "CHANNEL_UPDATE",
+    "CHANNEL_DELETE",
+    "THREAD_CREATE",
+    "THREAD_UPDATE",
+    "THREAD_DELETE",
+    "THREAD_LIST_SYNC",
+    "THREAD_MEMBER_UPDATE",
+)
+
+
+def required_intent(event: str, data: JSON) -> int:
+    """Return the intent bit an event needs, or 0 if every session receives it."""
+    if event in _GUILD_EVENTS:
+        return INTENT_GUILDS
+    in_guild = "guild_id" in data
+    if event in ("MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE"):
+        return INTENT_GUILD_MESSAGES if in_guild else INTENT_DIRECT_MESSAGES
+    if event.startswith("MESSAGE_REACTION_"):
+        return INTENT_GUILD_MESSAGE_REACTIONS if in_guild else INTENT_DIRECT_MESSAGE_REACTIONS
+    return 0
+
+
+class ZlibStream:
+    """zlib-stream transport compression: one deflate stream per connection, Z_SYNC_FLUSH per message."""
+
+    def __init__(self) -> None:
+        self._compressor = zlib.compressobj()
+
+    def compress(self, text: str) -> bytes:
+        """Compress one gateway message."""
+        return self._compressor.compress(text.encode()) + self._compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
+@dataclass
+class Handshake:
+    """One IDENTIFY or RESUME the gateway received."""
+
+    kind: str
+    payload: JSON
+    session_id: str | None
+    accepted: bool = False
+    completed: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass
+class Session:
+    """A gateway session: its sequence, intents and the events buffered for RESUME."""
+
+    id: str
+    intents: int
+    identify: JSON
+    seq: int = 0
+    buffer: list[JSON] = field(default_factory=list)
+    connection: Connection | None = None
+    invalid: bool = False
+    presence: JSON | None = None
+
+
+class Connection:
+    """One websocket connection from a client."""
+
+    def __init__(
+        self, ws: web.WebSocketResponse, request: web.Request, compressor: ZlibStream | None
+    ) -> None:
+        self.ws = ws
+        self.request = request
+        self.compressor = compressor
+        self.session: Session | None = None
+        self.heartbeats = 0
+        self.server_closed = False
+        self._lock = asyncio.Lock()
+
+    async def send(self, payload: JSON) -> None:
+        """Send one gateway payload (compressed if the client asked for zlib-stream)."""
+        text = json.dumps(payload)
+        async with self._lock:
+            if self.ws.closed:
+                return
+            with contextlib.suppress(ConnectionResetError, RuntimeError):
+                if self.compressor is not None:
+                    await self.ws.send_bytes(self.compressor.compress(text))
+                else:
+                    await self.ws.send_str(text)
+
+    async def close(self, *, code: int, message: bytes = b"") -> None:
+        """Close from the server side with ``code``."""
+        self.server_closed = True
+        await self.ws.close(code=code, message=message)
+
+    def abort(self) -> None:
+        """Drop the TCP connection without a close frame."""
+        transport = self.request.transport
+        if transport is not None:
+            transport.abort()
+
+
+class Gateway:
+    """Serves ``/gateway`` and keeps the sessions."""
+
+    def __init__(self, world: World, *, url: Callable[[], str], heartbeat_interval_ms: int = 2000) -> None:
+        self.world = world
+        self._url = url
+        self.heartbeat_interval_ms = heartbeat_interval_ms
+        self.sessions: dict[str, Session] = {}
+        self.connections: list[Connection] = []
+        self.handshakes: list[Handshake] = []
+        self.protocol_errors: list[str] = []
+        self.presence_updates: list[JSON] = []
+        self.member_requests: list[JSON] = []
+        self._changed = asyncio.Condition()
+        self._closing = False
+
+    # ----- public API -----------------------------------------------------------------------
+
+    @property
+    def current_session(self) -> Session | None:
+        """Return the newest session that is still valid."""
+        valid = [s for s in self.sessions.values() if not s.invalid]
+        return valid[-1] if valid else None
+
+    async def dispatch(self, event: str, data: JSON) -> int:
+        """Send an event to every valid session that has the intent; return how many got it."""
+        sent = 0
+        for session in list(self.sessions.values()):
+            if session.invalid:
+                continue
+            need = required_intent(event, data)
+            if need and not session.intents & need:
+                continue
+            await self._dispatch_to(session, event, data)
+            sent += 1
+        return sent
+
+    async def drop(self, mode: str = "abort", *, code: int = 4000) -> None:
+        """Disconnect clients: abort (no close frame), close (code), reconnect (op 7), invalidate (op 9)."""
+        for conn in list(self.connections):
+            if mode == "abort":
+                conn.abort()
+            elif mode == "close":
+                await conn.close(code=code, message=b"fake discord closed the connection")
+            elif mode == "reconnect":
+                await conn.send({"op": OP_RECONNECT, "d": None})
+            elif mode == "invalidate":
+                if conn.session is not None:
+                    conn.session.invalid = True
+                await conn.send({"op": OP_INVALID_SESSION, "d": False})
+            else:
+                raise ValueError(f"unknown drop mode {mode!r}")
+
+    async def wait_for_handshake(self, since: int, timeout: float) -> Handshake:
+        """Wait for the first IDENTIFY or RESUME after the ``since``-th one and for it to complete."""
+        async with asyncio.timeout(timeout):
+            async with self._changed:
+                await self._changed.wait_for(lambda: len(self.handshakes) > since)
+            handshake = self.handshakes[since]
+            await handshake.completed.wait()
+            return handshake
+
+    async def close_all(self) -> None:
+        """Close every connection (server shutdown)."""
+        self._closing = True
+        for conn in list(self.connections):
+            with contextlib.suppress(Exception):
+                await conn.ws.close(code=1001)
+
+    # ----- websocket handler ----------------------------------------------------------------
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """Serve one gateway websocket connection."""
+        ws = web.WebSocketResponse(autoping=True, max_msg_size=0)
+        await ws.prepare(request)
+        encoding = request.query.get("encoding", "json")
+        compress = request.query.get("compress")
+        if encoding != "json":
+            self.protocol_errors.append(f"unsupported encoding {encoding!r}")
+            await ws.close(code=4002, message=b"Decode error")
+            return ws
+        compressor: ZlibStream | None = None
+        if compress == "zlib-stream":
+            compressor = ZlibStream()
+        elif compress:
+            self.protocol_errors.append(f"unsupported compression {compress!r}")
+            await ws.close(code=4002, message=b"Unsupported compression")
+            return ws
+        conn = Connection(ws, request, compressor)
+        self.connections.append(conn)
+        try:
+            await conn.send({"op": OP_HELLO, "d": {"heartbeat_interval": self.heartbeat_interval_ms}})
+            async for msg in ws:
+                if msg.type is not WSMsgType.TEXT:
+                    if msg.type is WSMsgType.BINARY:
+                        self.protocol_errors.append("client sent a binary frame")
+                    continue
+                await self._on_message(conn, json.loads(msg.data))
+        except (ConnectionResetError, asyncio.CancelledError):
+            pass
+        finally:
+            self.connections.remove(conn)
+            session = conn.session
+            if session is not None and session.connection is conn:
+                session.connection = None
+                # A client closing with 1000/1001 ends its session; other codes keep it resumable.
+                if ws.close_code in (1000, 1001) and not (self._closing or conn.server_closed):
+                    session.invalid = True
+        return ws
+
+    async def _on_message(self, conn: Connection, message: JSON) -> None:
+        """Handle one payload from the client."""
+        op = message.get("op")
+        data = message.get("d")
+        if op == OP_HEARTBEAT:
+            conn.heartbeats += 1
+            await conn.send({"op": OP_HEARTBEAT_ACK})
+        elif op == OP_IDENTIFY:
+            await self._identify(conn, data or {})
+        elif op == OP_RESUME:
+            await self._resume(conn, data or {})
+        elif op == OP_PRESENCE_UPDATE:
+            self.presence_updates.append(data or {})
+        elif op == OP_REQUEST_GUILD_MEMBERS:
+            await self._request_members(conn, data or {})
+        else:
+            self.protocol_errors.append(f"unknown opcode {op!r}")
+            await conn.close(code=4001, message=b"Unknown opcode")
+
+    async def _record(self, handshake: Handshake) -> None:
+        """Remember a handshake and wake waiters."""
+        async with self._changed:
+            self.handshakes.append(handshake)
+            self._changed.notify_all()
+
+    async def _identify(self, conn: Connection, data: JSON) -> None:
+        """IDENTIFY: check the token and intents, then READY and one GUILD_CREATE per guild."""
+        handshake = Handshake("IDENTIFY", data, None)
+        await self._record(handshake)
+        try:
+            if conn.session is not None:
+                await conn.close(code=4005, message=b"Already authenticated")
+                return
+            if data.get("token") != self.world.token:
+                await conn.close(code=4004, message=b"Authentication failed")
+                return
+            intents = data.get("intents")
+            if not isinstance(intents, int) or intents < 0:
+                await conn.close(code=4013, message=b"Invalid intent(s)")
+                return
+            if intents & PRIVILEGED_INTENTS & ~self.world.application.privileged_intents:
+                await conn.close(code=4014, message=b"Disallowed intent(s)")
+                return
+            session = Session(id=secrets.token_hex(16), intents=intents, identify=data)
+            self.sessions[session.id] = session
+            session.connection = conn
+            conn.session = session
+            handshake.session_id = session.id
+            handshake.accepted = True
+            guilds = self.world.bot_guilds()
+            ready = {
+                "v": 10,
+                "user": {**self.world.bot_user.payload(), "verified": True, "mfa_enabled": False},
+                "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
+                "session_id": session.id,
+                "session_type": "normal",
+                "resume_gateway_url": self._url(),
+                "shard": [0, 1],
+                "application": {"id": str(self.world.application.id), "flags": self.world.application.flags},
+                "private_channels": [],
+                "presences": [],
+                "relationships": [],
+                "user_settings": {},
+                "guild_join_requests": [],
+                "geo_ordered_rtc_regions": [],
+                "auth_session_id_hash": "",
+                "_trace": ["fake-discord"],
+            }
+            await self._dispatch_to(session, "READY", ready)
+            for guild in guilds:
+                if not guild.unavailable:
+                    await self._dispatch_to(
+                        session, "GUILD_CREATE", self.world.guild_create_payload(guild, intents)
+                    )
+        finally:
+            handshake.completed.set()
+
+    async def _resume(self, conn: Connection, data: JSON) -> None:
+        """RESUME: replay what the client missed and send RESUMED, or INVALID_SESSION."""
+        handshake = Handshake("RESUME", data, data.get("session_id"))
+        await self._record(handshake)
+        try:
+            if data.get("token") != self.world.token:
+                await conn.close(code=4004, message=b"Authentication failed")
+                return
+            session = self.sessions.get(str(data.get("session_id")))
+            seq = data.get("seq")
+            if session is None or session.invalid or not isinstance(seq, int) or seq > session.seq:
+                await conn.send({"op": OP_INVALID_SESSION, "d": False})
+                return
+            old = session.connection
+            if old is not None and old is not conn:
+                old.session = None
+                await old.close(code=4000)
+            session.connection = conn
+            conn.session = session
+            handshake.accepted = True
+            for payload in session.buffer:
+                if payload["s"] > seq:
+                    await conn.send(payload)
+            await self._dispatch_to(session, "RESUMED", {"_trace": ["fake-discord"]})
+        finally:
+            handshake.completed.set()
+
+    async def _request_members(self, conn: Connection, data: JSON) -> None:
+        """REQUEST_GUILD_MEMBERS: answer with one chunk of the asked user ids (or nothing)."""
+        self.member_requests.append(data)
+        session = conn.session
+        guild = self.world.guilds.get(int(data.get("guild_id", 0)))
+        if session is None or guild is None:
+            return
+        wanted = [int(u) for u in data.get("user_ids") or []]
+        members = [guild.members[u] for u in wanted if u in guild.members]
+        chunk: JSON = {
+            "guild_id": str(guild.id),
+            "members": [self.world.member_payload(m) for m in members],
+            "chunk_index": 0,
+            "chunk_count": 1,
+            "not_found": [str(u) for u in wanted if u not in guild.members],
+        }
+        if data.get("nonce"):
+            chunk["nonce"] = data["nonce"]
+        await self._dispatch_to(session, "GUILD_MEMBERS_CHUNK", chunk)
+
+    async def _dispatch_to(self, session: Session, event: str, data: Any) -> None:
+        """Give the event the session's next sequence number, buffer it and send it if connected."""
+        session.seq += 1
+        payload = {"op": OP_DISPATCH, "t": event, "s": session.seq, "d": data}
+        session.buffer.append(payload)
+        if session.connection is not None:
+            await session.connection.send(payload)
