@@ -18,6 +18,7 @@ from bot.command_sync import CommandDirectory, sync_commands_if_changed
 from bot.content.library import Content, load_content
 from bot.db.database import Database
 from bot.db.migrate import migrate
+from bot.pacing import OutboundPacer
 from bot.schedule.engine import ScheduleEngine
 from bot.settings import DISCORD_GATEWAY_URL, Settings
 from bot.tree import AppTree
@@ -77,6 +78,8 @@ class HearthBot(commands.Bot):
         self.clock: Clock = clock or SystemClock()
         self.force_sync = force_sync
         self.command_directory = CommandDirectory()
+        self.pacer = OutboundPacer(settings.scheduled_send_rate)
+        self.pacer.install(self.http)
 
     async def login(self, token: str) -> None:
         """Point REST calls at the configured API base, then log in."""

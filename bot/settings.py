@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     schedule_grace_hours: float = Field(default=6.0, ge=0, le=48)
     scheduler_tick_seconds: float = Field(default=15.0, gt=0, le=15)
     disable_scheduler: bool = False
+    scheduled_send_rate: float = Field(default=45.0, gt=0, le=50)
     log_level: str = "INFO"
 
     @field_validator("database_url")

@@ -63,6 +63,7 @@ from bot.clock import Clock
 from bot.db.database import Database, Transaction
 from bot.db.repos import schedules
 from bot.db.repos.schedules import OccurrenceRecord, OccurrenceStatus, Schedule
+from bot.pacing import scheduled_sending
 from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError
 from bot.schedule.recurrence import local_date_of, next_occurrence, previous_occurrence
 
@@ -618,7 +619,8 @@ class ScheduleEngine:
         try:
             try:
                 handler = self._handlers[schedule.kind]
-                await handler(occurrence)
+                with scheduled_sending():
+                    await handler(occurrence)
             except PermanentDeliveryError as exc:
                 await self._after_permanent_failure(claim, exc.reason, tally)
             except TransientDeliveryError as exc:
