@@ -15,3 +15,5 @@ def setup_logging(level: str = "INFO") -> None:
     logging.getLogger("discord").setLevel(logging.INFO)
     logging.getLogger("discord.http").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # At DEBUG, aiosqlite logs every statement with its parameters, which include private text.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)

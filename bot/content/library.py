@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.content.daily_prompts import DailyPromptTexts, load_daily_prompt_texts
 from bot.content.errors import ContentError
 from bot.content.help import HelpContent, load_help
 from bot.content.prompts import PromptLibrary, load_prompt_library
@@ -19,6 +20,7 @@ class Content:
 
     help: HelpContent
     prompts: PromptLibrary
+    daily_prompts: DailyPromptTexts
 
 
 def load_content(root: Path = CONTENT_DIR) -> Content:
@@ -28,6 +30,7 @@ def load_content(root: Path = CONTENT_DIR) -> Content:
     for name, load in (
         ("help", lambda: load_help(root / "help.toml")),
         ("prompts", lambda: load_prompt_library(root / "prompts")),
+        ("daily_prompts", lambda: load_daily_prompt_texts(root / "daily_prompts.toml")),
     ):
         try:
             loaded[name] = load()

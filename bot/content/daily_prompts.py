@@ -1,0 +1,181 @@
+"""The wording of the daily prompt feature, from content/daily_prompts.toml."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from bot.content.errors import ContentError
+from bot.content.toml_files import read_toml
+
+DEFAULT_LIMIT = 1024
+# Tighter Discord limits for the texts that land in small places.
+LIMITS = {
+    "card.title": 256,
+    "card.theme_field": 200,
+    "card.answer_field": 256,
+    "card.thread_name": 60,
+    "answer.modal_title": 45,
+    "answer.field_label": 45,
+    "prompt.review_approve": 60,
+    "prompt.review_reject": 60,
+    "prompt.review_item": 200,
+    "reveal.answer_author": 200,
+}
+
+# Every text the code uses, with the placeholders it fills in.
+PLACEHOLDERS: dict[str, frozenset[str]] = {
+    "card.title": frozenset(),
+    "card.theme_field": frozenset({"theme"}),
+    "card.answer_field": frozenset(),
+    "card.answer_hint": frozenset({"answer", "join"}),
+    "card.deep_footer": frozenset(),
+    "card.footer": frozenset(),
+    "card.ping": frozenset({"role"}),
+    "card.thread_name": frozenset({"date"}),
+    "card.custom_theme_name": frozenset(),
+    "card.custom_theme_description": frozenset(),
+    "reveal.header": frozenset(),
+    "reveal.added": frozenset(),
+    "reveal.answer_author": frozenset({"name"}),
+    "answer.modal_title": frozenset(),
+    "answer.field_label": frozenset(),
+    "answer.saved": frozenset({"answered", "total"}),
+    "answer.updated": frozenset({"answered", "total"}),
+    "answer.small_circle": frozenset({"join"}),
+    "answer.revealed": frozenset({"place"}),
+    "answer.added": frozenset({"place"}),
+    "answer.no_prompt": frozenset({"answer"}),
+    "answer.not_in_circle": frozenset({"join"}),
+    "answer.channel_gone": frozenset(),
+    "answer.already_shared": frozenset(),
+    "answer.empty": frozenset(),
+    "answer.too_long": frozenset({"length", "limit"}),
+    "setup.need_manage_server": frozenset(),
+    "setup.bad_timezone": frozenset({"timezone"}),
+    "setup.bad_time": frozenset({"problem"}),
+    "setup.missing_permissions": frozenset({"channel", "missing"}),
+    "setup.not_a_text_channel": frozenset(),
+    "setup.saved_title": frozenset(),
+    "setup.show_title": frozenset(),
+    "setup.everyone_ping": frozenset(),
+    "setup.role_not_mentionable": frozenset({"role"}),
+    "setup.not_configured": frozenset({"setup"}),
+    "setup.label_channel": frozenset(),
+    "setup.label_time": frozenset(),
+    "setup.label_ping": frozenset(),
+    "setup.label_threads": frozenset(),
+    "setup.label_audience": frozenset(),
+    "setup.label_status": frozenset(),
+    "setup.label_next": frozenset(),
+    "setup.label_circle": frozenset(),
+    "setup.label_pending": frozenset(),
+    "setup.value_none": frozenset(),
+    "setup.value_yes": frozenset(),
+    "setup.value_no": frozenset(),
+    "setup.value_circle": frozenset({"count"}),
+    "setup.status_active": frozenset(),
+    "setup.status_paused": frozenset({"reason", "resume"}),
+    "setup.next_paused": frozenset(),
+    "setup.check_title": frozenset(),
+    "setup.check_ok": frozenset({"channel", "threads"}),
+    "setup.check_ok_threads": frozenset(),
+    "setup.check_missing": frozenset({"channel", "missing"}),
+    "setup.check_gone": frozenset({"setup"}),
+    "setup.check_paused": frozenset({"reason", "resume"}),
+    "setup.audience_any": frozenset(),
+    "setup.audience_couple": frozenset(),
+    "setup.audience_friends": frozenset(),
+    "setup.audience_family": frozenset(),
+    "prompt.now_posted": frozenset({"channel"}),
+    "prompt.now_already": frozenset({"channel", "next"}),
+    "prompt.now_paused": frozenset({"resume"}),
+    "prompt.paused": frozenset({"resume"}),
+    "prompt.already_paused": frozenset({"resume"}),
+    "prompt.resumed": frozenset({"next"}),
+    "prompt.not_paused": frozenset({"next"}),
+    "prompt.now_failed": frozenset(),
+    "prompt.no_prompt_left": frozenset(),
+    "prompt.channel_unavailable": frozenset({"reason"}),
+    "prompt.suggest_saved": frozenset(),
+    "prompt.suggest_empty": frozenset(),
+    "prompt.suggest_too_long": frozenset({"length", "limit"}),
+    "prompt.suggest_unknown_theme": frozenset({"theme"}),
+    "prompt.review_none": frozenset(),
+    "prompt.review_title": frozenset(),
+    "prompt.review_more": frozenset({"count"}),
+    "prompt.review_item": frozenset({"id", "theme"}),
+    "prompt.review_no_theme": frozenset(),
+    "prompt.review_approve": frozenset({"id"}),
+    "prompt.review_reject": frozenset({"id"}),
+    "prompt.review_approved": frozenset({"id"}),
+    "prompt.review_rejected": frozenset({"id"}),
+    "prompt.review_gone": frozenset({"id"}),
+    "circle.joined": frozenset(),
+    "circle.already": frozenset(),
+    "circle.left": frozenset(),
+    "circle.not_member": frozenset(),
+    "circle.show_title": frozenset(),
+    "circle.show_empty": frozenset({"join"}),
+    "circle.show_footer": frozenset(),
+    "pause.notice": frozenset({"guild", "reason", "resume", "setup"}),
+    "pause.reason_channel_gone": frozenset(),
+    "pause.reason_missing": frozenset({"missing"}),
+}
+
+
+@dataclass(frozen=True)
+class DailyPromptTexts:
+    """Every text of the daily prompt feature, keyed ``section.name``."""
+
+    texts: Mapping[str, str]
+
+    def __call__(self, key: str, **values: Any) -> str:
+        """Return the text for ``key`` with its placeholders filled in."""
+        return self.texts[key].format(**values)
+
+
+def _fields(template: str) -> set[str]:
+    """Return the placeholder names used in a format string."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def load_daily_prompt_texts(path: Path) -> DailyPromptTexts:
+    """Load and validate the daily prompt wording: every key present, known placeholders, within limits."""
+    data = read_toml(path)
+    problems: list[str] = []
+    texts: dict[str, str] = {}
+    for section, table in data.items():
+        if not isinstance(table, dict):
+            problems.append(f"{path.name}: {section!r} must be a [table]")
+            continue
+        for name, value in table.items():
+            key = f"{section}.{name}"
+            if key not in PLACEHOLDERS:
+                problems.append(f"{path.name}: unknown text {key!r}")
+            elif not isinstance(value, str) or not value.strip():
+                problems.append(f"{path.name}: {key!r} must be a non-empty string")
+            else:
+                texts[key] = value.strip()
+    for key, allowed in PLACEHOLDERS.items():
+        if key not in texts:
+            if f"{path.name}: {key!r} must be a non-empty string" not in problems:
+                problems.append(f"{path.name}: {key!r} is missing")
+            continue
+        try:
+            unknown = _fields(texts[key]) - allowed
+        except ValueError as error:
+            problems.append(f"{path.name}: {key!r} has a broken placeholder ({error})")
+            continue
+        if unknown:
+            problems.append(f"{path.name}: {key!r} uses unknown placeholders {sorted(unknown)}")
+        limit = LIMITS.get(key, DEFAULT_LIMIT)
+        if len(texts[key]) > limit:
+            problems.append(f"{path.name}: {key!r} is {len(texts[key])} characters (at most {limit})")
+    if problems:
+        raise ContentError(problems)
+    return DailyPromptTexts(MappingProxyType(texts))

@@ -1,0 +1,1 @@
+"""Daily prompts: choosing, checking, rendering and posting them (no Discord commands here)."""

@@ -1,0 +1,367 @@
+"""Posting a server's daily prompt, on schedule or by hand, and pausing (and telling) when it can't."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+import discord
+
+from bot.content.prompts import Audience, Prompt
+from bot.db.repos import prompt_config, prompt_posts, schedules, suggestions
+from bot.db.repos.prompt_config import PromptConfig
+from bot.db.repos.prompt_posts import PromptPost
+from bot.db.repos.schedules import Schedule
+from bot.db.repos.suggestions import SuggestionStatus
+from bot.prompts.cards import build_prompt_card, ping_line, theme_of, thread_name
+from bot.prompts.permissions import bot_permissions_in, missing_permissions
+from bot.prompts.selection import CUSTOM_PREFIX, PastPost, choose_prompt, custom_prompt, selection_rng
+from bot.replies import join_labels
+from bot.schedule.engine import Occurrence
+from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError
+from bot.schedule.recurrence import (
+    Recurrence,
+    local_date_of,
+    next_occurrence,
+    occurrence_on,
+    parse_local_time,
+)
+
+if TYPE_CHECKING:
+    from bot.app import HearthBot
+
+log = logging.getLogger(__name__)
+
+SCHEDULE_KIND = "daily_prompt"
+# Discord error codes meaning the channel is gone or closed to us: retrying cannot help.
+UNKNOWN_CHANNEL = 10003
+MISSING_ACCESS = 50001
+MISSING_PERMISSIONS = 50013
+PERMANENT_CODES = frozenset({UNKNOWN_CHANNEL, MISSING_ACCESS, MISSING_PERMISSIONS})
+
+
+def owner_key(guild_id: int) -> str:
+    """Return the schedule owner key of a server's daily prompt."""
+    return f"{SCHEDULE_KIND}:guild:{guild_id}"
+
+
+def recurrence_of(config: PromptConfig) -> Recurrence:
+    """Return the daily recurrence a configuration describes."""
+    return Recurrence(timezone=config.timezone, local_time=parse_local_time(config.local_time))
+
+
+class PromptChannelError(PermanentDeliveryError):
+    """The prompt channel is gone (``missing`` is None) or the bot lacks ``missing`` permissions there."""
+
+    def __init__(self, reason: str, missing: list[str] | None = None) -> None:
+        super().__init__(reason)
+        self.missing = missing
+
+
+def classify_http_error(error: discord.HTTPException) -> PermanentDeliveryError | TransientDeliveryError:
+    """Map a failed Discord call to a permanent (pause) or transient (retry) delivery error."""
+    if isinstance(error, discord.NotFound) or error.code == UNKNOWN_CHANNEL:
+        return PromptChannelError(f"channel missing ({error.code or error.status})")
+    if isinstance(error, discord.Forbidden) or error.code in PERMANENT_CODES:
+        return PromptChannelError(f"no access ({error.code or error.status})", missing=[])
+    return TransientDeliveryError(f"HTTP {error.status} ({error.code})")
+
+
+async def prompt_channel(bot: HearthBot, channel_id: int) -> discord.TextChannel:
+    """Return the prompt channel, from the cache or Discord, or raise a delivery error."""
+    channel = bot.get_channel(channel_id)
+    if channel is None:
+        try:
+            channel = await bot.fetch_channel(channel_id)
+        except discord.HTTPException as error:
+            raise classify_http_error(error) from error
+    if not isinstance(channel, discord.TextChannel):
+        raise PromptChannelError("not a text channel")
+    return channel
+
+
+async def candidates_for(bot: HearthBot, guild_id: int, audience: Audience) -> list[Prompt]:
+    """Return the library's prompts for ``audience`` plus the server's approved suggestions."""
+    approved = await suggestions.with_status(bot.db, guild_id, SuggestionStatus.APPROVED)
+    custom = [custom_prompt(item.id, item.text, item.theme) for item in approved]
+    return [*bot.content.prompts.for_audience(audience), *custom]
+
+
+async def next_prompt(bot: HearthBot, config: PromptConfig, local_date: date) -> Prompt | None:
+    """Return the prompt a server gets on ``local_date``."""
+    audience = Audience(config.audience)
+    history = [
+        PastPost(post.prompt_id, post.theme) for post in await prompt_posts.history(bot.db, config.guild_id)
+    ]
+    candidates = await candidates_for(bot, config.guild_id, audience)
+    return choose_prompt(
+        candidates, audience, history, selection_rng(config.guild_id, local_date.isoformat())
+    )
+
+
+async def prompt_text_of(bot: HearthBot, prompt_id: str) -> str:
+    """Return the words of a posted prompt (library or approved suggestion), or "" if it is gone."""
+    for prompt in bot.content.prompts.prompts:
+        if prompt.id == prompt_id:
+            return prompt.text
+    suggestion_id = prompt_id.removeprefix(CUSTOM_PREFIX)
+    if prompt_id.startswith(CUSTOM_PREFIX) and suggestion_id.isdigit():
+        suggestion = await suggestions.get(bot.db, int(suggestion_id))
+        if suggestion is not None:
+            return suggestion.text
+    return ""
+
+
+def mentions_for(config: PromptConfig) -> discord.AllowedMentions:
+    """Return the mentions a prompt may make: only the configured role, or nothing."""
+    if config.ping_role_id is None:
+        return discord.AllowedMentions.none()
+    return discord.AllowedMentions(
+        everyone=False, users=False, roles=[discord.Object(config.ping_role_id)], replied_user=False
+    )
+
+
+async def post_prompt(
+    bot: HearthBot, config: PromptConfig, local_date: date, *, nonce: str | None
+) -> PromptPost:
+    """Post the prompt of ``local_date`` and record it; on a channel problem, pause and tell, then re-raise.
+
+    Raises PromptChannelError (permanent) or TransientDeliveryError.
+    """
+    try:
+        return await _post(bot, config, local_date, nonce)
+    except PromptChannelError as error:
+        await pause_and_tell(bot, config, error)
+        raise
+
+
+async def _post(bot: HearthBot, config: PromptConfig, local_date: date, nonce: str | None) -> PromptPost:
+    """Send the card (and open its thread), then record the post."""
+    channel = await prompt_channel(bot, config.channel_id)
+    missing = missing_permissions(bot_permissions_in(channel), threads=config.threads)
+    if missing:
+        raise PromptChannelError(f"missing permissions ({', '.join(missing)})", missing=missing)
+    prompt = await next_prompt(bot, config, local_date)
+    if prompt is None:
+        raise PermanentDeliveryError("no prompt suits the audience")
+    texts = bot.content.daily_prompts
+    theme = theme_of(prompt, bot.content.prompts, texts)
+    embed = build_prompt_card(prompt, theme, texts, bot.command_directory)
+    content = None if config.ping_role_id is None else ping_line(texts, config.ping_role_id)
+    try:
+        kwargs: dict[str, Any] = {
+            "content": content,
+            "embed": embed,
+            "allowed_mentions": mentions_for(config),
+        }
+        if nonce is not None:
+            # discord.py sends enforce_nonce with it, so Discord drops a re-sent duplicate.
+            kwargs["nonce"] = nonce
+        message = await channel.send(**kwargs)
+    except discord.HTTPException as error:
+        raise classify_http_error(error) from error
+    except (aiohttp.ClientError, TimeoutError) as error:
+        raise TransientDeliveryError(f"network error ({type(error).__name__})") from error
+    thread_id: int | None = None
+    if config.threads:
+        try:
+            thread = await message.create_thread(name=thread_name(texts, local_date))
+            thread_id = thread.id
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
+            # The prompt itself is out; answers then reveal as a reply to it instead of in a thread.
+            log.warning(
+                "Prompt message %s in guild %s posted, but its thread could not be opened",
+                message.id,
+                config.guild_id,
+            )
+    post = await prompt_posts.record(
+        bot.db,
+        guild_id=config.guild_id,
+        local_date=local_date,
+        prompt_id=prompt.id,
+        theme=prompt.theme,
+        channel_id=channel.id,
+        message_id=message.id,
+        thread_id=thread_id,
+        now=bot.clock.now(),
+    )
+    if post is None:
+        raise RuntimeError(f"guild {config.guild_id} already had a prompt recorded for {local_date}")
+    log.info(
+        "Posted prompt %s in guild %s for %s (message %s)", prompt.id, config.guild_id, local_date, message.id
+    )
+    return post
+
+
+def pause_notice(bot: HearthBot, guild_name: str, error: PromptChannelError) -> str:
+    """Return the kind message telling an admin why prompts paused and how to restart them."""
+    texts = bot.content.daily_prompts
+    if error.missing is None:
+        reason = texts("pause.reason_channel_gone")
+    else:
+        missing = error.missing or ["view_channel", "send_messages"]
+        reason = texts("pause.reason_missing", missing=join_labels(missing))
+    return texts(
+        "pause.notice",
+        guild=discord.utils.escape_markdown(guild_name),
+        reason=reason,
+        resume=bot.command_directory.mention("prompt resume"),
+        setup=bot.command_directory.mention("setup prompts"),
+    )
+
+
+async def pause_and_tell(bot: HearthBot, config: PromptConfig, error: PromptChannelError) -> None:
+    """Pause a server's prompts and tell the admin who configured them, once, by DM or system channel."""
+    await pause_prompts(bot, config.guild_id, error.reason)
+    log.warning("Paused daily prompts in guild %s: %s", config.guild_id, error.reason)
+    guild = bot.get_guild(config.guild_id)
+    notice = pause_notice(bot, guild.name if guild else str(config.guild_id), error)
+    if await _tell_by_dm(bot, config.configured_by, notice):
+        return
+    if guild is not None and guild.system_channel is not None:
+        try:
+            await guild.system_channel.send(notice, allowed_mentions=discord.AllowedMentions.none())
+            return
+        except discord.HTTPException as http_error:
+            log.info(
+                "Could not tell guild %s in its system channel (code %s)", config.guild_id, http_error.code
+            )
+    log.warning("Nobody in guild %s could be told that its prompts paused", config.guild_id)
+
+
+async def _tell_by_dm(bot: HearthBot, user_id: int, notice: str) -> bool:
+    """Send ``notice`` to a user by DM once, without retrying; return whether it arrived."""
+    try:
+        user = bot.get_user(user_id) or await bot.fetch_user(user_id)
+        await user.send(notice, allowed_mentions=discord.AllowedMentions.none())
+    except discord.HTTPException as error:
+        # 50007 (DMs closed) counts towards Discord's invalid-request limit: never retried.
+        log.info("Could not DM user %s about paused prompts (code %s)", user_id, error.code)
+        return False
+    return True
+
+
+async def deliver_scheduled(bot: HearthBot, occurrence: Occurrence) -> None:
+    """Post a server's daily prompt for the engine, unless that local day already has one."""
+    guild_id = occurrence.schedule.guild_id
+    if guild_id is None:
+        raise PermanentDeliveryError("daily prompt schedule without a guild")
+    config = await prompt_config.get(bot.db, guild_id)
+    if config is None:
+        raise PermanentDeliveryError("prompts not configured")
+    if config.paused:
+        log.info("Prompts in guild %s are paused; not posting %s", guild_id, occurrence.key)
+        return
+    if await prompt_posts.for_date(bot.db, guild_id, occurrence.local_date) is not None:
+        log.info("Guild %s already has its prompt for %s; not posting again", guild_id, occurrence.local_date)
+        return
+    await post_prompt(bot, config, occurrence.local_date, nonce=occurrence.key)
+
+
+@dataclass(frozen=True)
+class ManualPost:
+    """The result of /prompt now: the new post, or today's existing one."""
+
+    post: PromptPost
+    posted_now: bool
+
+
+async def post_now(bot: HearthBot, config: PromptConfig) -> ManualPost:
+    """Post today's prompt by hand, claiming today's occurrence so the schedule doesn't post it too."""
+    now = bot.clock.now()
+    rule = recurrence_of(config)
+    local_date = local_date_of(rule, now)
+    existing = await prompt_posts.for_date(bot.db, config.guild_id, local_date)
+    if existing is not None:
+        return ManualPost(existing, posted_now=False)
+    schedule = await _schedule_for(bot, config, now)
+    key = schedules.recurring_occurrence_key(schedule.id, local_date)
+    due_at = occurrence_on(rule, local_date) or now
+    if not await schedules.claim_occurrence(bot.db, schedule.id, key, due_at, now):
+        # The scheduler has (or is) posting today's prompt: report it rather than post a second one.
+        posted = await prompt_posts.for_date(bot.db, config.guild_id, local_date)
+        if posted is not None:
+            return ManualPost(posted, posted_now=False)
+        raise TransientDeliveryError("today's prompt is being posted")
+    try:
+        post = await post_prompt(bot, config, local_date, nonce=key)
+    except TransientDeliveryError:
+        async with bot.db.transaction() as tx:
+            # Let the scheduler still post today's prompt at its time.
+            await schedules.release_occurrence_in(tx, schedule.id, key)
+        raise
+    except BaseException:
+        await schedules.finish_occurrence(
+            bot.db, schedule.id, key, schedules.OccurrenceStatus.FAILED, bot.clock.now()
+        )
+        raise
+    await schedules.finish_occurrence(
+        bot.db, schedule.id, key, schedules.OccurrenceStatus.SENT, bot.clock.now()
+    )
+    return ManualPost(post, posted_now=True)
+
+
+async def _schedule_for(bot: HearthBot, config: PromptConfig, now: datetime) -> Schedule:
+    """Return the server's schedule row, recreating it from the configuration if it went missing."""
+    schedule = await schedules.get_by_owner_key(bot.db, owner_key(config.guild_id))
+    if schedule is None:
+        schedule = await save_schedule(bot, config, now)
+    return schedule
+
+
+async def save_schedule(bot: HearthBot, config: PromptConfig, now: datetime) -> Schedule:
+    """Create or update the server's daily schedule from its configuration, unpaused unless it is paused."""
+    schedule = await schedules.upsert_recurring(
+        bot.db,
+        kind=SCHEDULE_KIND,
+        owner_key=owner_key(config.guild_id),
+        rule=recurrence_of(config),
+        now=now,
+        guild_id=config.guild_id,
+    )
+    if schedule.paused and not config.paused:
+        resumed = await schedules.resume(bot.db, schedule.id, now)
+        if resumed is not None:
+            schedule = resumed
+    elif config.paused and not schedule.paused:
+        await schedules.pause(bot.db, schedule.id, config.paused_reason or "paused")
+    return schedule
+
+
+async def next_prompt_time(bot: HearthBot, config: PromptConfig) -> datetime | None:
+    """Return when the server's next prompt will be posted, or None while paused."""
+    if config.paused:
+        return None
+    rule = recurrence_of(config)
+    schedule = await schedules.get_by_owner_key(bot.db, owner_key(config.guild_id))
+    upcoming = schedule.next_run_at if schedule is not None else next_occurrence(rule, bot.clock.now())
+    # A day whose prompt came early (/prompt now) posts nothing more at its regular time.
+    if await prompt_posts.for_date(bot.db, config.guild_id, local_date_of(rule, upcoming)) is not None:
+        upcoming = next_occurrence(rule, upcoming)
+    return upcoming
+
+
+async def pause_prompts(bot: HearthBot, guild_id: int, reason: str) -> None:
+    """Pause a server's prompts and its schedule with a short reason (no user content)."""
+    await prompt_config.set_paused(bot.db, guild_id, True, reason, bot.clock.now())
+    schedule = await schedules.get_by_owner_key(bot.db, owner_key(guild_id))
+    if schedule is not None:
+        await schedules.pause(bot.db, schedule.id, reason)
+
+
+async def resume_prompts(bot: HearthBot, config: PromptConfig) -> PromptConfig:
+    """Resume a server's prompts once its channel works again; raise PromptChannelError if it doesn't."""
+    channel = await prompt_channel(bot, config.channel_id)
+    missing = missing_permissions(bot_permissions_in(channel), threads=config.threads)
+    if missing:
+        raise PromptChannelError(f"missing permissions ({', '.join(missing)})", missing=missing)
+    now = bot.clock.now()
+    await prompt_config.set_paused(bot.db, config.guild_id, False, None, now)
+    resumed = await prompt_config.get(bot.db, config.guild_id)
+    if resumed is None:
+        raise PromptChannelError("prompts not configured")
+    await save_schedule(bot, resumed, now)
+    return resumed

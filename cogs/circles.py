@@ -1,0 +1,77 @@
+"""/circle join|leave|show: who in this server takes part in answers and reveals."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.db.repos import answers, circles
+from bot.prompts.reveal import reveal_if_due
+from bot.replies import send_private
+from bot.ui import HEARTH_COLOUR
+from cogs._admin import guild_of
+
+if TYPE_CHECKING:
+    from bot.app import HearthBot
+
+log = logging.getLogger(__name__)
+
+
+class Circles(commands.Cog):
+    """Joining and leaving a server's circle."""
+
+    circle = app_commands.Group(
+        name="circle", description="Who takes part in prompt reveals", guild_only=True
+    )
+
+    def __init__(self, bot: HearthBot) -> None:
+        self.bot = bot
+
+    @circle.command(name="join", description="Take part in this server's prompt reveals")
+    async def join(self, interaction: discord.Interaction[HearthBot]) -> None:
+        """Add the user to the circle."""
+        guild = guild_of(interaction)
+        texts = self.bot.content.daily_prompts
+        joined = await circles.join(self.bot.db, guild.id, interaction.user.id, self.bot.clock.now())
+        await send_private(interaction, texts("circle.joined" if joined else "circle.already"))
+
+    @circle.command(name="leave", description="Stop taking part in this server's prompt reveals")
+    async def leave(self, interaction: discord.Interaction[HearthBot]) -> None:
+        """Remove the user from the circle, deleting their unrevealed answers."""
+        guild = guild_of(interaction)
+        texts = self.bot.content.daily_prompts
+        if not await circles.leave(self.bot.db, guild.id, interaction.user.id):
+            await send_private(interaction, texts("circle.not_member"))
+            return
+        # Unrevealed answers were written for this circle; leaving takes them along.
+        await answers.delete_unshared_for_user(self.bot.db, guild.id, interaction.user.id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        # The people still in the circle may now all have answered.
+        await reveal_if_due(self.bot, guild.id)
+        await send_private(interaction, texts("circle.left"))
+
+    @circle.command(name="show", description="See who is in this server's circle")
+    async def show(self, interaction: discord.Interaction[HearthBot]) -> None:
+        """List the circle's members (as mentions, which never ping inside an embed)."""
+        guild = guild_of(interaction)
+        texts = self.bot.content.daily_prompts
+        members = await circles.members(self.bot.db, guild.id)
+        description = (
+            " ".join(f"<@{user_id}>" for user_id in members)
+            if members
+            else texts("circle.show_empty", join=self.bot.command_directory.mention("circle join"))
+        )
+        embed = discord.Embed(
+            title=texts("circle.show_title"), description=description[:4096], colour=HEARTH_COLOUR
+        )
+        embed.set_footer(text=texts("circle.show_footer"))
+        await send_private(interaction, embed=embed)
+
+
+async def setup(bot: HearthBot) -> None:
+    """Add the circles cog."""
+    await bot.add_cog(Circles(bot))

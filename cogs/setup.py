@@ -1,0 +1,201 @@
+"""/setup prompts, /setup show and /setup check: where, when and for whom daily prompts appear."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.content.prompts import Audience
+from bot.db.repos import circles, prompt_config, suggestions
+from bot.db.repos.prompt_config import PromptConfig
+from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError
+from bot.prompts.permissions import bot_permissions_in, missing_permissions
+from bot.prompts.posting import PromptChannelError, next_prompt_time, prompt_channel, save_schedule
+from bot.prompts.timezones import search_timezones
+from bot.replies import join_labels, send_private
+from bot.schedule.recurrence import format_local_time, is_valid_timezone, parse_local_time
+from bot.ui import HEARTH_COLOUR
+from cogs._admin import guild_of, require_admin
+
+if TYPE_CHECKING:
+    from bot.app import HearthBot
+
+AUDIENCE_CHOICES = [app_commands.Choice(name=audience.value, value=audience.value) for audience in Audience]
+
+
+async def config_embed(bot: HearthBot, config: PromptConfig, title: str) -> discord.Embed:
+    """Render a server's whole prompt configuration and its next prompt time."""
+    texts = bot.content.daily_prompts
+    embed = discord.Embed(title=title, colour=HEARTH_COLOUR)
+    embed.add_field(name=texts("setup.label_channel"), value=f"<#{config.channel_id}>")
+    embed.add_field(name=texts("setup.label_time"), value=f"{config.local_time} ({config.timezone})")
+    ping = texts("setup.value_none") if config.ping_role_id is None else f"<@&{config.ping_role_id}>"
+    embed.add_field(name=texts("setup.label_ping"), value=ping)
+    embed.add_field(
+        name=texts("setup.label_threads"),
+        value=texts("setup.value_yes" if config.threads else "setup.value_no"),
+    )
+    embed.add_field(name=texts("setup.label_audience"), value=texts(f"setup.audience_{config.audience}"))
+    count = len(await circles.members(bot.db, config.guild_id))
+    embed.add_field(name=texts("setup.label_circle"), value=texts("setup.value_circle", count=count))
+    resume = bot.command_directory.mention("prompt resume")
+    status = (
+        texts("setup.status_paused", reason=config.paused_reason or "-", resume=resume)
+        if config.paused
+        else texts("setup.status_active")
+    )
+    embed.add_field(name=texts("setup.label_status"), value=status, inline=False)
+    upcoming = await next_prompt_time(bot, config)
+    next_text = (
+        texts("setup.next_paused")
+        if upcoming is None
+        else f"{discord.utils.format_dt(upcoming, 'F')} ({discord.utils.format_dt(upcoming, 'R')})"
+    )
+    embed.add_field(name=texts("setup.label_next"), value=next_text, inline=False)
+    pending = await suggestions.count_pending(bot.db, config.guild_id)
+    if pending:
+        embed.add_field(name=texts("setup.label_pending"), value=str(pending), inline=False)
+    return embed
+
+
+class Setup(commands.Cog):
+    """Server admins' configuration of daily prompts."""
+
+    setup = app_commands.Group(
+        name="setup",
+        description="Set up Hearth in this server",
+        default_permissions=discord.Permissions(manage_guild=True),
+        guild_only=True,
+    )
+
+    def __init__(self, bot: HearthBot) -> None:
+        self.bot = bot
+
+    @setup.command(name="prompts", description="Choose where and when the daily prompt appears")
+    @app_commands.describe(
+        channel="The channel for daily prompts",
+        time="Local time of day, 24-hour HH:MM (e.g. 19:30)",
+        timezone="Your timezone: type a city to search",
+        ping="A role to mention with each prompt (optional)",
+        threads="Open a discussion thread on each prompt",
+        audience="Who the prompts are written for",
+    )
+    @app_commands.choices(audience=AUDIENCE_CHOICES)
+    async def prompts(
+        self,
+        interaction: discord.Interaction[HearthBot],
+        channel: discord.TextChannel,
+        time: str,
+        timezone: str,
+        ping: discord.Role | None = None,
+        threads: bool = False,
+        audience: app_commands.Choice[str] | None = None,
+    ) -> None:
+        """Validate everything first, then save the configuration and schedule."""
+        require_admin(interaction)
+        guild = guild_of(interaction)
+        texts = self.bot.content.daily_prompts
+        try:
+            local_time = format_local_time(parse_local_time(time))
+        except ValueError as error:
+            raise InvalidInputError(texts("setup.bad_time", problem=str(error))) from None
+        zone = timezone.strip()
+        if not is_valid_timezone(zone):
+            raise InvalidInputError(texts("setup.bad_timezone", timezone=discord.utils.escape_markdown(zone)))
+        if ping is not None and ping.is_default():
+            raise InvalidInputError(texts("setup.everyone_ping"))
+        missing = missing_permissions(bot_permissions_in(channel), threads=threads)
+        if missing:
+            raise MissingPermissionsError(
+                texts("setup.missing_permissions", channel=channel.mention, missing=join_labels(missing))
+            )
+        previous = await prompt_config.get(self.bot.db, guild.id)
+        chosen = audience.value if audience else (previous.audience if previous else Audience.ANY.value)
+        now = self.bot.clock.now()
+        config = await prompt_config.save(
+            self.bot.db,
+            PromptConfig(
+                guild_id=guild.id,
+                channel_id=channel.id,
+                local_time=local_time,
+                timezone=zone,
+                ping_role_id=ping.id if ping else None,
+                threads=threads,
+                audience=chosen,
+                paused=False,
+                paused_reason=None,
+                configured_by=interaction.user.id,
+            ),
+            now,
+        )
+        await save_schedule(self.bot, config, now)
+        embed = await config_embed(self.bot, config, texts("setup.saved_title"))
+        if ping is not None and not ping.mentionable and not bot_permissions_in(channel).mention_everyone:
+            embed.description = texts("setup.role_not_mentionable", role=ping.mention)
+        await send_private(interaction, embed=embed)
+
+    @prompts.autocomplete("timezone")
+    async def timezone_autocomplete(
+        self, interaction: discord.Interaction[HearthBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Suggest IANA timezones whose city or region matches what was typed (at most 25)."""
+        return [app_commands.Choice(name=name, value=name) for name in search_timezones(current)]
+
+    @setup.command(name="show", description="Show this server's Hearth configuration")
+    async def show(self, interaction: discord.Interaction[HearthBot]) -> None:
+        """Show the prompt configuration and the next prompt time, ephemerally."""
+        require_admin(interaction)
+        guild = guild_of(interaction)
+        texts = self.bot.content.daily_prompts
+        config = await prompt_config.get(self.bot.db, guild.id)
+        if config is None:
+            raise NotFoundError(
+                texts("setup.not_configured", setup=self.bot.command_directory.mention("setup prompts"))
+            )
+        await send_private(interaction, embed=await config_embed(self.bot, config, texts("setup.show_title")))
+
+    @setup.command(name="check", description="Check that Hearth can post in its configured channels")
+    async def check(self, interaction: discord.Interaction[HearthBot]) -> None:
+        """Re-check the bot's permissions in every configured channel and report ephemerally."""
+        require_admin(interaction)
+        guild = guild_of(interaction)
+        texts = self.bot.content.daily_prompts
+        directory = self.bot.command_directory
+        config = await prompt_config.get(self.bot.db, guild.id)
+        if config is None:
+            raise NotFoundError(texts("setup.not_configured", setup=directory.mention("setup prompts")))
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        lines: list[str] = []
+        try:
+            channel = await prompt_channel(self.bot, config.channel_id)
+        except PromptChannelError:
+            lines.append(texts("setup.check_gone", setup=directory.mention("setup prompts")))
+        else:
+            missing = missing_permissions(bot_permissions_in(channel), threads=config.threads)
+            if missing:
+                lines.append(
+                    texts("setup.check_missing", channel=channel.mention, missing=join_labels(missing))
+                )
+            else:
+                threads = texts("setup.check_ok_threads") if config.threads else ""
+                lines.append(texts("setup.check_ok", channel=channel.mention, threads=threads))
+        if config.paused:
+            lines.append(
+                texts(
+                    "setup.check_paused",
+                    reason=config.paused_reason or "-",
+                    resume=directory.mention("prompt resume"),
+                )
+            )
+        embed = discord.Embed(
+            title=texts("setup.check_title"), description="\n".join(lines), colour=HEARTH_COLOUR
+        )
+        await send_private(interaction, embed=embed)
+
+
+async def setup(bot: HearthBot) -> None:
+    """Add the setup cog."""
+    await bot.add_cog(Setup(bot))
