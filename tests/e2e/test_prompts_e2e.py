@@ -250,21 +250,24 @@ async def test_reveal_after_the_last_circle_member_answers(
     clock.advance(timedelta(hours=1))
     await bot.schedule_engine.tick()
     [thread] = driver.threads_in(world.general)
-    reply = await answer(driver, world, world.alice, "Alice's quiet secret")
+    # Marker words no prompt or bot text contains, so any sighting is a leaked answer.
+    reply = await answer(driver, world, world.alice, "Alice's zorblat first draft")
     assert "1 of 2" in reply
-    reply = await answer(driver, world, world.alice, "Alice's edited secret")
+    reply = await answer(driver, world, world.alice, "Alice's quaxxle edited answer")
     assert "updated" in reply
-    assert "secret" not in visible_text(driver)
-    assert "secret" not in caplog.text
-    reply = await answer(driver, world, world.bob, "Bob's honest secret")
+    for marker in ("zorblat", "quaxxle"):
+        assert marker not in visible_text(driver)
+        assert marker not in caplog.text
+    reply = await answer(driver, world, world.bob, "Bob's frumious honest answer")
     assert "revealed" in reply
     revealed = driver.messages_in(thread)
     assert len(revealed) == 1
     shown = json.dumps(revealed[0].embeds)
-    assert "Alice's edited secret" in shown and "Bob's honest secret" in shown
-    assert "quiet" not in visible_text(driver)
+    assert "Alice's quaxxle edited answer" in shown and "Bob's frumious honest answer" in shown
+    assert "zorblat" not in visible_text(driver)
     assert revealed[0].allowed_mentions is not None and revealed[0].allowed_mentions.get("parse") == []
-    assert "secret" not in caplog.text
+    for marker in ("zorblat", "quaxxle", "frumious"):
+        assert marker not in caplog.text
 
 
 async def test_deleted_channel_pauses_and_tells_the_admin_once(
