@@ -587,10 +587,30 @@ class Driver:
                     f"text input {custom_id!r} is longer than {item.get('max_length') or 4000}"
                 )
             return _with_id(item, {"type": 4, "custom_id": custom_id, "value": value})
-        if kind in (21, 23):
-            return _with_id(item, {"type": kind, "custom_id": custom_id, "value": values.get(custom_id)})
-        chosen = values.get(custom_id, [])
-        return _with_id(item, {"type": kind, "custom_id": custom_id, "values": [str(v) for v in chosen]})
+        required = item.get("required", True)
+        if kind == 21:
+            picked = values.get(custom_id)
+            allowed = [o["value"] for o in item.get("options") or []]
+            if picked is None and required:
+                raise AssertionError(f"radio group {custom_id!r} is required")
+            if picked is not None and picked not in allowed:
+                raise AssertionError(f"{picked!r} is not an option of radio group {custom_id!r}: {allowed}")
+            return _with_id(item, {"type": kind, "custom_id": custom_id, "value": picked})
+        if kind == 23:
+            return _with_id(
+                item, {"type": kind, "custom_id": custom_id, "value": bool(values.get(custom_id))}
+            )
+        chosen = [str(v) for v in values.get(custom_id, [])]
+        if kind in (3, 22):
+            allowed = [o["value"] for o in item.get("options") or []]
+            unknown = [v for v in chosen if v not in allowed]
+            if unknown:
+                raise AssertionError(f"{unknown} are not options of {custom_id!r}: {allowed}")
+            low = item.get("min_values", 1 if required else 0)
+            high = item.get("max_values", len(allowed) if kind == 22 else 1)
+            if (chosen or required) and not low <= len(chosen) <= high:
+                raise AssertionError(f"{custom_id!r} takes {low}-{high} values, got {len(chosen)}")
+        return _with_id(item, {"type": kind, "custom_id": custom_id, "values": chosen})
 
     async def submit_modal_raw(
         self,

@@ -228,9 +228,70 @@ def validate_modal(data: JSON) -> None:
                 raise form_error(
                     f"data.components.{i}.component", "UNION_TYPE_CHOICES", "Invalid label child."
                 )
+            else:
+                _validate_modal_choice(child, f"data.components.{i}.component")
         elif kind != 10:
             raise form_error(f"data.components.{i}", "UNION_TYPE_CHOICES", "Invalid modal component.")
     validate_components(components, FLAG_COMPONENTS_V2, "data.")
+
+
+def _validate_choice_options(options: list[JSON], path: str, *, low: int, high: int) -> None:
+    """Raise 50035 for radio/checkbox group options outside Discord's counts and lengths."""
+    if not low <= len(options) <= high:
+        raise form_error(f"{path}.options", "BASE_TYPE_BAD_LENGTH", f"Must be between {low} and {high}.")
+    values: set[str] = set()
+    for j, option in enumerate(options):
+        for key in ("label", "value"):
+            text = option.get(key)
+            if not isinstance(text, str) or not 1 <= len(text) <= 100:
+                raise form_error(f"{path}.options.{j}.{key}", "BASE_TYPE_BAD_LENGTH", "Must be 1-100 long.")
+        if len(option.get("description") or "") > 100:
+            raise form_error(
+                f"{path}.options.{j}.description", "BASE_TYPE_MAX_LENGTH", "Must be 100 or fewer."
+            )
+        if option["value"] in values:
+            raise form_error(
+                f"{path}.options.{j}.value", "SELECT_COMPONENT_OPTION_VALUE_DUPLICATED", "Duplicate."
+            )
+        values.add(option["value"])
+
+
+def _validate_min_max(item: JSON, path: str, *, ceiling: int, options: int | None) -> None:
+    """Raise 50035 for min_values/max_values that Discord refuses (incl. min 0 on a required field)."""
+    low, high = item.get("min_values"), item.get("max_values")
+    if low is not None and not 0 <= low <= ceiling:
+        raise form_error(f"{path}.min_values", "NUMBER_TYPE_MAX", f"Must be between 0 and {ceiling}.")
+    if high is not None and not 1 <= high <= ceiling:
+        raise form_error(f"{path}.max_values", "NUMBER_TYPE_MAX", f"Must be between 1 and {ceiling}.")
+    if low is not None and high is not None and low > high:
+        raise form_error(f"{path}.min_values", "BASE_TYPE_BAD_VALUE", "min_values exceeds max_values.")
+    if options is not None and high is not None and high > options:
+        raise form_error(f"{path}.max_values", "BASE_TYPE_BAD_VALUE", "max_values exceeds the options.")
+    if item.get("required", True) and low == 0:
+        # Discord: min_values must be omitted or at least 1 when required is omitted or true.
+        raise form_error(f"{path}.min_values", "BASE_TYPE_BAD_VALUE", "Must be at least 1 when required.")
+
+
+def _validate_modal_choice(item: JSON, path: str) -> None:
+    """Raise 50035 for a select, radio group or checkbox group that breaks Discord's rules in a modal."""
+    kind = item.get("type")
+    if not item.get("custom_id"):
+        raise form_error(f"{path}.custom_id", "BASE_TYPE_REQUIRED", "This field is required")
+    if item.get("disabled"):
+        raise form_error(f"{path}.disabled", "BASE_TYPE_BAD_VALUE", "Modal components cannot be disabled.")
+    if kind == 21:
+        options = list(item.get("options") or [])
+        _validate_choice_options(options, path, low=2, high=10)
+        if sum(bool(option.get("default")) for option in options) > 1:
+            raise form_error(f"{path}.options", "BASE_TYPE_BAD_VALUE", "Only one option can be the default.")
+    elif kind == 22:
+        options = list(item.get("options") or [])
+        _validate_choice_options(options, path, low=1, high=10)
+        _validate_min_max(item, path, ceiling=10, options=len(options))
+    elif kind == 3:
+        _validate_min_max(item, path, ceiling=25, options=len(item.get("options") or []))
+    elif kind in (5, 6, 7, 8, 19):
+        _validate_min_max(item, path, ceiling=25 if kind != 19 else 10, options=None)
 
 
 def _validate_text_input(item: JSON, path: str, *, needs_label: bool) -> None:

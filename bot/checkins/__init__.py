@@ -1,0 +1,1 @@
+"""Private check-ins: the rules (validation, days, history summary, chart, sharing) and their running."""
