@@ -1,0 +1,1 @@
+"""Appreciation reminders: pure rules for recurrence choices, idea rotation, snoozing and limits."""
