@@ -19,6 +19,7 @@ from bot.replies import join_labels, send_private
 from bot.schedule.recurrence import format_local_time, is_valid_timezone, parse_local_time
 from bot.ui import HEARTH_COLOUR
 from cogs._admin import guild_of, require_admin
+from cogs._gratitude_setup import add_gratitude_setup
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
@@ -70,6 +71,8 @@ class Setup(commands.Cog):
         default_permissions=discord.Permissions(manage_guild=True),
         guild_only=True,
     )
+    # /setup gratitude belongs to the gratitude feature; it reuses this group and its permission checks.
+    gratitude = add_gratitude_setup(setup)
 
     def __init__(self, bot: HearthBot) -> None:
         self.bot = bot

@@ -1,0 +1,1 @@
+"""Gratitude: cards in a channel, the weekly digest and the appreciation rotation."""

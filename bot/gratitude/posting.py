@@ -1,0 +1,177 @@
+"""Posting and removing gratitude cards, and the optional "someone thanked you" DM."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import aiohttp
+import discord
+
+from bot.db.repos import gratitude
+from bot.db.repos.gratitude import Card, GratitudeConfig
+from bot.dm import DmUndeliverableError, send_dm
+from bot.gratitude.cards import build_card_embed, card_content, card_link, card_mentions
+from bot.prompts.permissions import bot_permissions_in, missing_permissions
+from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError
+
+if TYPE_CHECKING:
+    from bot.app import HearthBot
+
+log = logging.getLogger(__name__)
+
+# Discord error codes meaning the channel is gone or closed to us: retrying cannot help.
+UNKNOWN_CHANNEL = 10003
+MISSING_ACCESS = 50001
+MISSING_PERMISSIONS = 50013
+PERMANENT_CODES = frozenset({UNKNOWN_CHANNEL, MISSING_ACCESS, MISSING_PERMISSIONS})
+NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError)
+
+
+class GratitudeNotConfiguredError(Exception):
+    """The server has no gratitude channel."""
+
+
+class GratitudeChannelError(PermanentDeliveryError):
+    """The gratitude channel is gone (``missing`` is None) or the bot lacks ``missing`` permissions there."""
+
+    def __init__(self, reason: str, missing: list[str] | None = None) -> None:
+        super().__init__(reason)
+        self.missing = missing
+
+
+class CardRemovalError(Exception):
+    """Discord did not delete a card's message; the card was kept."""
+
+
+def classify_http_error(error: discord.HTTPException) -> GratitudeChannelError | TransientDeliveryError:
+    """Map a failed Discord call in the gratitude channel to a permanent or a transient error."""
+    if isinstance(error, discord.NotFound) or error.code == UNKNOWN_CHANNEL:
+        return GratitudeChannelError(f"channel missing ({error.code or error.status})")
+    if isinstance(error, discord.Forbidden) or error.code in PERMANENT_CODES:
+        return GratitudeChannelError(f"no access ({error.code or error.status})", missing=[])
+    return TransientDeliveryError(f"HTTP {error.status} ({error.code})")
+
+
+async def gratitude_channel(bot: HearthBot, channel_id: int) -> discord.TextChannel:
+    """Return the gratitude channel if the bot can post cards there, else raise a delivery error."""
+    channel = bot.get_channel(channel_id)
+    if channel is None:
+        try:
+            channel = await bot.fetch_channel(channel_id)
+        except discord.HTTPException as error:
+            raise classify_http_error(error) from error
+        except NETWORK_ERRORS as error:
+            raise TransientDeliveryError(f"network error ({type(error).__name__})") from error
+    if not isinstance(channel, discord.TextChannel):
+        raise GratitudeChannelError("not a text channel")
+    missing = missing_permissions(bot_permissions_in(channel), threads=False)
+    if missing:
+        raise GratitudeChannelError(f"missing permissions ({', '.join(missing)})", missing=missing)
+    return channel
+
+
+async def require_config(bot: HearthBot, guild_id: int) -> GratitudeConfig:
+    """Return the server's gratitude configuration, or raise GratitudeNotConfiguredError."""
+    config = await gratitude.get_config(bot.db, guild_id)
+    if config is None:
+        raise GratitudeNotConfiguredError
+    return config
+
+
+@dataclass(frozen=True)
+class CardSource:
+    """The message a card is about ("Appreciate this message")."""
+
+    channel_id: int
+    message_id: int
+
+
+async def post_card(
+    bot: HearthBot,
+    guild_id: int,
+    *,
+    sender_id: int,
+    recipient_id: int,
+    text: str,
+    anonymous: bool,
+    source: CardSource | None = None,
+) -> Card:
+    """Post a card in the server's gratitude channel and record it; the text must already be checked.
+
+    Raises GratitudeNotConfiguredError, GratitudeChannelError or
+    TransientDeliveryError; on any of them nothing is posted or kept.
+    """
+    config = await require_config(bot, guild_id)
+    channel = await gratitude_channel(bot, config.channel_id)
+    card = await gratitude.add_card(
+        bot.db,
+        guild_id=guild_id,
+        channel_id=channel.id,
+        sender_id=sender_id,
+        recipient_id=recipient_id,
+        text=text,
+        anonymous=anonymous,
+        now=bot.clock.now(),
+        source_channel_id=source.channel_id if source else None,
+        source_message_id=source.message_id if source else None,
+    )
+    texts = bot.content.gratitude
+    try:
+        message = await channel.send(
+            content=card_content(texts, recipient_id),
+            embed=build_card_embed(texts, card),
+            allowed_mentions=card_mentions(recipient_id),
+        )
+    except discord.HTTPException as error:
+        await gratitude.delete_card(bot.db, card.id)
+        raise classify_http_error(error) from error
+    except NETWORK_ERRORS as error:
+        await gratitude.delete_card(bot.db, card.id)
+        raise TransientDeliveryError(f"network error ({type(error).__name__})") from error
+    posted = await gratitude.set_card_message(bot.db, card.id, message.id)
+    if posted is None:
+        raise RuntimeError(f"gratitude card {card.id} vanished while it was posted")
+    log.info("Posted gratitude card %s in guild %s (message %s)", card.id, guild_id, message.id)
+    return posted
+
+
+async def notify_recipient(bot: HearthBot, card: Card, guild_name: str) -> bool:
+    """DM the person thanked a link to their card if they asked for it; return whether a DM went out.
+
+    A failed DM never affects the card: a refusal is remembered by send_dm
+    (and explained on the person's next command), anything else is logged.
+    """
+    if card.recipient_id is None or not await gratitude.wants_notify(bot.db, card.recipient_id):
+        return False
+    texts = bot.content.gratitude
+    content = texts("notify.dm", guild=discord.utils.escape_markdown(guild_name), link=card_link(card))
+    try:
+        await send_dm(bot, bot.db, card.recipient_id, bot.clock.now(), content=content)
+    except DmUndeliverableError:
+        return False
+    except (discord.HTTPException, *NETWORK_ERRORS):
+        log.warning("Could not DM user %s about gratitude card %s", card.recipient_id, card.id)
+        return False
+    return True
+
+
+async def remove_card(bot: HearthBot, card: Card) -> bool:
+    """Delete a card's message, then its record; return False if the message was already gone.
+
+    Raises CardRemovalError (and keeps the card) if Discord did not delete the message.
+    """
+    if card.message_id is not None:
+        message = bot.get_partial_messageable(card.channel_id).get_partial_message(card.message_id)
+        try:
+            await message.delete()
+        except discord.NotFound:
+            await gratitude.delete_card(bot.db, card.id)
+            log.info("Removed gratitude card %s in guild %s (message already gone)", card.id, card.guild_id)
+            return False
+        except (discord.HTTPException, *NETWORK_ERRORS) as error:
+            raise CardRemovalError(str(card.id)) from error
+    await gratitude.delete_card(bot.db, card.id)
+    log.info("Removed gratitude card %s in guild %s", card.id, card.guild_id)
+    return True
