@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test check lint types pytest lock clean
+.PHONY: run test check lint types pytest lock clean bench
 
 run: $(VENV)/.runtime
 	$(BIN)/python -m bot
@@ -24,6 +24,11 @@ types: $(VENV)/.dev
 
 pytest: $(VENV)/.dev
 	$(BIN)/python -m pytest
+
+# Benchmarks: the real bot against the fake Discord under Discord's rate limits (about 6 min).
+# Options go through ARGS, e.g. make bench ARGS="--servers 2000 --only fanout".
+bench: $(VENV)/.dev
+	$(BIN)/python -m bench $(ARGS)
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -173,7 +173,7 @@ class Setup(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         lines: list[str] = []
         try:
-            channel = await prompt_channel(self.bot, config.channel_id)
+            channel = await prompt_channel(self.bot, config.guild_id, config.channel_id)
         except PromptChannelError:
             lines.append(texts("setup.check_gone", setup=directory.mention("setup prompts")))
         else:

@@ -70,9 +70,11 @@ def classify_http_error(error: discord.HTTPException) -> PermanentDeliveryError 
     return TransientDeliveryError(f"HTTP {error.status} ({error.code})")
 
 
-async def prompt_channel(bot: HearthBot, channel_id: int) -> discord.TextChannel:
+async def prompt_channel(bot: HearthBot, guild_id: int, channel_id: int) -> discord.TextChannel:
     """Return the prompt channel, from the cache or Discord, or raise a delivery error."""
-    channel = bot.get_channel(channel_id)
+    # Looking in the one guild: Client.get_channel scans every guild, which adds up in a fan-out.
+    guild = bot.get_guild(guild_id)
+    channel: object = None if guild is None else guild.get_channel(channel_id)
     if channel is None:
         try:
             channel = await bot.fetch_channel(channel_id)
@@ -140,7 +142,7 @@ async def post_prompt(
 
 async def _post(bot: HearthBot, config: PromptConfig, local_date: date, nonce: str | None) -> PromptPost:
     """Send the card (and open its thread), then record the post."""
-    channel = await prompt_channel(bot, config.channel_id)
+    channel = await prompt_channel(bot, config.guild_id, config.channel_id)
     missing = missing_permissions(bot_permissions_in(channel), threads=config.threads)
     if missing:
         raise PromptChannelError(f"missing permissions ({', '.join(missing)})", missing=missing)
@@ -354,7 +356,7 @@ async def pause_prompts(bot: HearthBot, guild_id: int, reason: str) -> None:
 
 async def resume_prompts(bot: HearthBot, config: PromptConfig) -> PromptConfig:
     """Resume a server's prompts once its channel works again; raise PromptChannelError if it doesn't."""
-    channel = await prompt_channel(bot, config.channel_id)
+    channel = await prompt_channel(bot, config.guild_id, config.channel_id)
     missing = missing_permissions(bot_permissions_in(channel), threads=config.threads)
     if missing:
         raise PromptChannelError(f"missing permissions ({', '.join(missing)})", missing=missing)

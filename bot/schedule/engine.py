@@ -22,7 +22,11 @@ seconds. A tick works in three steps:
 
 2. **Deliver**, after the claim has committed (no transaction is ever held
    across a handler): handlers run concurrently, at most
-   ``max_concurrency`` at a time.
+   ``max_concurrency`` at a time. Claiming and delivering overlap: the next
+   batch is claimed while the previous one is delivered, at most one batch
+   ahead, so a paced fan-out never waits for the claims of thousands of rows
+   and each claim (timestamped when it is made) is delivered within seconds,
+   well inside the recovery window.
 
    * Success marks the occurrence 'sent'.
    * :class:`PermanentDeliveryError` marks it 'failed' and pauses the
@@ -306,8 +310,7 @@ class ScheduleEngine:
         try:
             now = self._clock.now()
             await self._expire_stale_claims(now, report)
-            claims = await self._claim_due(now, report)
-            await self._deliver_all(claims, report)
+            await self._claim_and_deliver(report)
             await self._prune_if_due(now)
         except Exception:
             log.exception("Schedule tick failed")
@@ -407,30 +410,74 @@ class ScheduleEngine:
                     )
                     tally.uncertain += 1
 
-    async def _claim_due(self, now: datetime, tally: TickReport) -> list[_Claim]:
-        """Claim every due row, one short transaction per batch, and return the claims."""
-        claims: list[_Claim] = []
-        for _ in range(MAX_BATCHES_PER_TICK):
-            batch_tally = TickReport()
-            batch_claims: list[_Claim] = []
+    async def _claim_and_deliver(self, tally: TickReport) -> None:
+        """Claim every due row, one short transaction per batch, delivering each batch as it is claimed."""
+        # The next batch is claimed once all but half a batch of this one went to the handlers: claims
+        # stay at most 1.5 batches ahead of delivery, the handlers still have work while the next claim
+        # holds the database, and the first handlers don't wait behind a second claim at the start.
+        queue: asyncio.Queue[_Claim] = asyncio.Queue(maxsize=max(self._batch_size // 2, 1))
+        # Claims made but not yet handed to a handler (queued, or still to be queued).
+        waiting: set[tuple[int, str]] = set()
+        workers: list[asyncio.Task[None]] = []
+        try:
+            for _ in range(MAX_BATCHES_PER_TICK):
+                # Each batch claims at its own time: rows that fell due meanwhile are due, and a claim's
+                # timestamp is when it was really made, which recovery's window is measured from.
+                batch, complete = await self._claim_batch(self._clock.now(), tally)
+                waiting.update(claim.ident for claim in batch)
+                if batch and not workers:
+                    # A lone small batch needs no more workers than claims; a long tick gets them all.
+                    count = min(self._max_concurrency, len(batch)) if complete else self._max_concurrency
+                    workers = [
+                        asyncio.create_task(
+                            self._deliver_from(queue, waiting, tally), name=f"schedule-delivery-{n}"
+                        )
+                        for n in range(count)
+                    ]
+                for claim in batch:
+                    await queue.put(claim)
+                if complete:
+                    break
+            await queue.join()
+        finally:
+            for worker in workers:
+                worker.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+            # Claims never handed to a handler (the tick was cancelled) stay 'claimed' in the database;
+            # nothing here delivers them any more, so recovery and the stale-claim sweep may take them.
+            self._in_flight.difference_update(waiting)
+
+    async def _claim_batch(self, now: datetime, tally: TickReport) -> tuple[list[_Claim], bool]:
+        """Claim up to ``batch_size`` due rows in one transaction; return the claims and if that was all."""
+        batch_tally = TickReport()
+        batch_claims: list[_Claim] = []
+        try:
+            async with self._db.transaction() as tx:
+                rows = await schedules.fetch_due_rows(tx, now, self._batch_size)
+                for row in rows:
+                    claim = await self._claim_row(tx, row, now, batch_tally)
+                    if claim is not None:
+                        batch_claims.append(claim)
+        except Exception:
+            # Earlier batches committed: still deliver them rather than strand their claims.
+            log.exception("Claiming due schedules failed")
+            tally.crashed = True
+            return [], True
+        tally.add(batch_tally)
+        self._in_flight.update(claim.ident for claim in batch_claims)
+        return batch_claims, len(rows) < self._batch_size
+
+    async def _deliver_from(
+        self, queue: asyncio.Queue[_Claim], waiting: set[tuple[int, str]], tally: TickReport
+    ) -> None:
+        """Deliver claims from ``queue`` one at a time until cancelled."""
+        while True:
+            claim = await queue.get()
+            waiting.discard(claim.ident)
             try:
-                async with self._db.transaction() as tx:
-                    rows = await schedules.fetch_due_rows(tx, now, self._batch_size)
-                    for row in rows:
-                        claim = await self._claim_row(tx, row, now, batch_tally)
-                        if claim is not None:
-                            batch_claims.append(claim)
-            except Exception:
-                # Earlier batches committed: still deliver them rather than strand their claims.
-                log.exception("Claiming due schedules failed")
-                tally.crashed = True
-                break
-            tally.add(batch_tally)
-            claims.extend(batch_claims)
-            self._in_flight.update(claim.ident for claim in batch_claims)
-            if len(rows) < self._batch_size:
-                break
-        return claims
+                await self._deliver(claim, tally)
+            finally:
+                queue.task_done()
 
     async def _claim_row(
         self, tx: Transaction, row: aiosqlite.Row, now: datetime, tally: TickReport

@@ -91,7 +91,7 @@ class Driver:
         for channel_name in text_channels:
             self.world.add_channel(guild, channel_name, GUILD_TEXT, overwrites=[])
         if bot_permissions is not None:
-            await self._guild_create(guild)
+            await self._guild_create(guild, join=True)
         return guild
 
     async def add_bot_to_guild(self, guild: Guild, permissions: int = HEARTH_INVITE) -> None:
@@ -100,15 +100,18 @@ class Driver:
         role.managed, role.bot_id = True, self.bot_user.id
         guild.bot_role_id = role.id
         guild.members[self.bot_user.id] = Member(self.bot_user.id, guild.id, [role.id])
-        await self._guild_create(guild)
+        await self._guild_create(guild, join=True)
 
-    async def _guild_create(self, guild: Guild) -> None:
+    async def _guild_create(self, guild: Guild, *, join: bool = False) -> None:
         """Send GUILD_CREATE to sessions that exist (new sessions get it in their READY burst)."""
         for session in list(self.server.gateway.sessions.values()):
             if not session.invalid and session.intents & INTENT_GUILDS:
-                await self.server.gateway._dispatch_to(
-                    session, "GUILD_CREATE", self.world.guild_create_payload(guild, session.intents)
-                )
+                payload = self.world.guild_create_payload(guild, session.intents)
+                if join:
+                    # Discord sends "unavailable" only for guilds coming back from an outage or in the
+                    # READY burst; discord.py tells a join (guild_join) from a return by its absence.
+                    del payload["unavailable"]
+                await self.server.gateway._dispatch_to(session, "GUILD_CREATE", payload)
 
     async def add_channel(
         self,

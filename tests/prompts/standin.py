@@ -12,6 +12,7 @@ import discord
 from bot.clock import ManualClock
 from bot.command_sync import CommandDirectory
 from bot.content.library import Content
+from bot.crypto import DataCipher
 from bot.db.database import Database
 
 GUILD = 10
@@ -35,6 +36,7 @@ class StandInBot:
         self.db = db
         self.content = content
         self.clock = clock
+        self.cipher = DataCipher(None)
         self.command_directory = CommandDirectory({"prompt": 1, "circle": 2, "setup": 3})
         self.sent: list[dict[str, Any]] = []
         self.dms: list[str] = []
@@ -49,6 +51,7 @@ class StandInBot:
         guild = MagicMock(spec=discord.Guild)
         guild.name = "Home"
         guild.system_channel = None
+        guild.get_channel = self.get_channel
         self.guild = guild
 
     def _text_channel(self) -> MagicMock:
@@ -68,6 +71,7 @@ class StandInBot:
             self.sent.append({"where": where, **kwargs})
             message = MagicMock(spec=discord.Message)
             message.id = next(_ids)
+            message.channel = self.thread if where == "thread" else self.channel
             message.create_thread = AsyncMock(return_value=self.thread)
             self.messages.append(message)
             return message

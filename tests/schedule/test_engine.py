@@ -584,3 +584,51 @@ async def test_engine_logs_ids_but_never_payload(db: Database, caplog: pytest.Lo
     assert f"schedule {sent.id}" in caplog.text
     assert f"schedule {skipped.id}" in caplog.text
     assert "private words" not in caplog.text
+
+
+async def test_tick_claims_later_batches_while_delivering_earlier_ones(db: Database) -> None:
+    """Batches are claimed as delivery goes: every row is sent once, and claims carry their real time."""
+    clock = ManualClock(START)
+    delivered: list[int] = []
+
+    async def handler(occurrence: Occurrence) -> None:
+        delivered.append(occurrence.schedule.id)
+        # Delivery takes time (a paced fan-out); later claims must be stamped later.
+        clock.advance(timedelta(seconds=1))
+
+    engine = ScheduleEngine(db, clock, grace=GRACE, tick_seconds=60, batch_size=2, max_concurrency=2)
+    engine.register(KIND, handler)
+    rows = [await daily_schedule(db, f"daily_prompt:guild:{n}") for n in range(7)]
+    clock.set(FIRST_DUE + timedelta(minutes=1))
+    report = await engine.tick()
+    assert report.claimed == report.sent == 7
+    assert sorted(delivered) == sorted(row.id for row in rows)
+    records = [record for row in rows for record in await schedules.list_occurrences(db, row.id)]
+    assert [record.status for record in records] == [OccurrenceStatus.SENT] * 7
+    assert len({record.claimed_at for record in records}) > 1
+    assert (await engine.tick()).claimed == 0
+
+
+async def test_engine_cancelled_tick_leaves_undelivered_claims_to_recovery(db: Database) -> None:
+    """Claims a cancelled tick never handed to a handler are not 'in flight': recovery re-dispatches them."""
+    clock = ManualClock(START)
+    handler = Recorder()
+    handler.block = True
+    engine = make_engine(db, clock, handler, batch_size=2, max_concurrency=1)
+    for n in range(3):
+        await daily_schedule(db, f"daily_prompt:guild:{n}")
+    clock.set(FIRST_DUE + timedelta(minutes=1))
+    tick = asyncio.create_task(engine.tick())
+    await asyncio.wait_for(handler.entered.wait(), timeout=5)
+    # Let the tick queue what it claimed (and perhaps claim the next batch) before it is cancelled.
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+    tick.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await tick
+    claimed = await schedules.fetch_claimed(db)
+    assert len(claimed) >= 2
+    handler.block = False
+    report = await engine.recover()
+    assert report.recovered == len(claimed)
+    assert await schedules.fetch_claimed(db) == []

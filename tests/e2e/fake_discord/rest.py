@@ -747,7 +747,9 @@ class RestApi:
     def _nonce_duplicate(self, nonce: str | int) -> Message | None:
         """Return the bot's message with this nonce from the last few minutes (enforce_nonce)."""
         horizon = time.time() - NONCE_WINDOW_SECONDS
-        for message in reversed(list(self.world.messages.values())):
+        # Newest first, like Discord; only messages stored with this nonce can match.
+        for message_id in reversed(self.world.message_ids_by_nonce.get(nonce, [])):
+            message = self.world.messages[message_id]
             if snowflake_time(message.id).timestamp() < horizon:
                 break
             if message.nonce == nonce and message.author_id == self.world.bot_user.id and not message.deleted:

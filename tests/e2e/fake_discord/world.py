@@ -374,6 +374,10 @@ class World:
         self.dm_channel_by_user: dict[int, int] = {}
         self.commands: dict[int | None, dict[int, Command]] = {None: {}}
         self.command_creates: dict[int | None, int] = {}
+        # Thread ids per guild, so GUILD_CREATE for thousands of guilds doesn't scan every channel.
+        self.thread_ids_by_guild: dict[int, list[int]] = {}
+        # Message ids per nonce, oldest first, so enforce_nonce checks stay fast with many messages.
+        self.message_ids_by_nonce: dict[str | int, list[int]] = {}
 
     def _new_user(self, username: str, global_name: str | None, *, bot: bool = False) -> User:
         """Create a user object (not yet registered)."""
@@ -470,6 +474,8 @@ class World:
         )
         self.channels[thread.id] = thread
         self.channel_messages[thread.id] = []
+        if thread.guild_id is not None:
+            self.thread_ids_by_guild.setdefault(thread.guild_id, []).append(thread.id)
         return thread
 
     def dm_channel(self, user: User) -> Channel:
@@ -487,6 +493,8 @@ class World:
         """Store a new message in its channel."""
         self.messages[message.id] = message
         self.channel_messages.setdefault(message.channel_id, []).append(message.id)
+        if message.nonce is not None:
+            self.message_ids_by_nonce.setdefault(message.nonce, []).append(message.id)
         channel = self.channels.get(message.channel_id)
         if channel is not None and not message.ephemeral:
             channel.last_message_id = message.id
@@ -699,8 +707,8 @@ class World:
         channels = [self.channels[c] for c in guild.channel_ids if not self.channels[c].deleted]
         threads = [
             c
-            for c in self.channels.values()
-            if c.guild_id == guild.id and c.is_thread and not c.deleted and not c.archived
+            for c in (self.channels[t] for t in self.thread_ids_by_guild.get(guild.id, ()))
+            if c.is_thread and not c.deleted and not c.archived
         ]
         data.update(
             joined_at=guild.joined_at,

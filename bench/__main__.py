@@ -1,0 +1,280 @@
+"""``python -m bench``: run every benchmark, each in a fresh process, and print one table.
+
+Each benchmark starts the real bot (``create_bot`` + ``run_bot``) against the
+fake Discord in rate-limit mode (50 requests/s globally, 5 messages per 5 s
+per channel) on 127.0.0.1, and prints its figures with the conditions they
+were measured under. ``--phase NAME`` runs one benchmark in this process and
+prints its section as JSON (what the parent collects).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.harness import CHANNEL_MESSAGES, GLOBAL_LIMIT, machine
+from bot.pacing import PACER_BURST
+
+PHASES = ("fanout", "interactions", "scheduler", "database")
+# Besides the big burst, a small one shows the latency when the bot isn't queueing.
+SMALL_BURST = 50
+
+
+@dataclass
+class Section:
+    """One benchmark's figures: (figure, measured, target, verdict) rows plus their conditions."""
+
+    title: str
+    conditions: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+
+    def add(self, figure: str, measured: str, target: str = "", met: bool | None = None) -> None:
+        """Add one figure, with its target and whether it was met (None: no target)."""
+        verdict = "" if met is None else ("met" if met else "MISSED")
+        self.rows.append([figure, measured, target, verdict])
+
+
+def _load_note() -> str:
+    """Return the load averages right now, for the conditions."""
+    return f"load average {machine().load} (1 / 5 / 15 min) at the end"
+
+
+async def _fanout(args: argparse.Namespace, workdir: Path) -> Section:
+    """Run the fan-out benchmark."""
+    from bench.fanout import run_fanout
+
+    result = await run_fanout(args.servers, workdir / "fanout.db", send_rate=args.send_rate)
+    section = Section(
+        f"fan-out: {result.servers:,} servers with daily prompts due at 09:00 UTC",
+        [
+            f"pacer SCHEDULED_SEND_RATE {result.send_rate:g}/s, engine max_concurrency 16, one message"
+            " per prompt (threads off)",
+            f"world built straight into the fake; configs seeded through the repositories in"
+            f" {result.seed_seconds:.1f} s; bot ready with {result.servers:,} GUILD_CREATEs in"
+            f" {result.ready_seconds:.1f} s",
+            f"{result.ticks} tick(s) of the real schedule engine, driven by a ManualClock",
+            _load_note(),
+        ],
+    )
+    share = result.share_of_limit
+    section.add(
+        "requests/s achieved ÷ global limit, whole fan-out",
+        f"{result.requests_per_second:.1f}/s ÷ {GLOBAL_LIMIT} = {share:.1%}",
+        "≥ 90 %",
+        share >= 0.9,
+    )
+    steady = result.steady_rate / GLOBAL_LIMIT
+    section.add(
+        "  same, first → last request (no claim/bookkeeping)",
+        f"{result.steady_rate:.1f}/s ÷ {GLOBAL_LIMIT} = {steady:.1%}",
+        "≥ 90 %",
+        steady >= 0.9,
+    )
+    section.add("most requests in any 1 s", str(result.busiest_second), f"≤ {GLOBAL_LIMIT}")
+    section.add("429s received", str(result.rate_limit_hits), "0", result.rate_limit_hits == 0)
+    if result.probes:
+        probes = sorted(result.probes)
+        section.add(
+            f"/help during the fan-out (asked {len(probes)}×, once a second)",
+            f"median {probes[len(probes) // 2] * 1000:.0f} ms, max {probes[-1] * 1000:.0f} ms",
+            "not delayed behind the fan-out",
+        )
+    section.add("prompts lost", str(result.lost), "0", result.lost == 0)
+    section.add(
+        "prompts duplicated",
+        f"{result.duplicated} (nonce replays absorbed: {result.nonce_duplicates})",
+        "0",
+        result.duplicated == 0,
+    )
+    if result.arrivals:
+        section.add(
+            "first request after / last request before the end",
+            f"{(result.arrivals[0] - result.started) * 1000:.0f} ms / "
+            f"{(result.finished - result.arrivals[-1]) * 1000:.0f} ms",
+        )
+    section.add(
+        "total time (first claim → last delivery)",
+        f"{result.seconds:.1f} s for {result.requests:,} requests",
+        f"floor {max(result.servers - PACER_BURST, 0) / result.send_rate:.0f} s at {result.send_rate:g}/s",
+    )
+    return section
+
+
+async def _interactions(args: argparse.Namespace, workdir: Path) -> Section:
+    """Run the interaction latency benchmark: a small burst, then the big one."""
+    from bench.interactions import run_interactions
+
+    bursts = sorted({min(SMALL_BURST, args.interactions), args.interactions})
+    results = await run_interactions(bursts, workdir / "interactions.db")
+    section = Section(
+        f"interactions: bursts of {' and '.join(str(r.count) for r in results)} {results[0].what}"
+        " arriving together",
+        [
+            "time from INTERACTION_CREATE (the fake creating the event) to the bot's initial callback,"
+            " as recorded by the fake; bursts one after the other on the same bot",
+            "bot and fake share one process and one event loop (the fake's work is included)",
+            _load_note(),
+        ],
+    )
+    for result in results:
+        p99 = result.percentile(0.99)
+        burst = f"burst of {result.count}:"
+        section.add(f"{burst} answered", f"{result.answered} / {result.count}", str(result.count))
+        section.add(f"{burst} p50", f"{result.median * 1000:.0f} ms")
+        section.add(f"{burst} p99", f"{p99 * 1000:.0f} ms", "≤ 100 ms", p99 <= 0.1)
+        section.add(f"{burst} max", f"{result.worst * 1000:.0f} ms", "< 3 s (Discord)", result.worst < 3)
+    return section
+
+
+async def _scheduler(args: argparse.Namespace, workdir: Path) -> Section:
+    """Run the scheduler benchmark."""
+    from bench.scheduler import run_scheduler
+
+    result = await run_scheduler(args.schedules, workdir / "scheduler.db")
+    section = Section(
+        f"scheduler: {result.schedules:,} active daily schedules, spread over the day's minutes",
+        [
+            f"seeded through the repositories in a child process in {result.seed_seconds:.1f} s;"
+            f" {result.batch} of them (one minute's worth) belong to servers in the fake",
+            f"RSS is this whole process: bot plus the fake Discord and its {result.batch} servers;"
+            f" {result.baseline_rss_mb:.0f} MB before the bot started",
+            f"typical tick: the {result.batch} prompts of one minute, paced at {result.send_rate:g}/s",
+            _load_note(),
+        ],
+    )
+    section.add("start-up to ready", f"{result.ready_seconds:.2f} s", "≤ 3 s", result.ready_seconds <= 3)
+    section.add(
+        "resident memory after start-up",
+        f"{result.ready_rss_mb:.0f} MB (bot's share {result.ready_rss_mb - result.baseline_rss_mb:.0f} MB)",
+        "≤ 200 MB",
+        result.ready_rss_mb <= 200,
+    )
+    section.add("resident memory after the ticks", f"{result.after_ticks_rss_mb:.0f} MB", "≤ 200 MB")
+    section.add(
+        "tick, nothing due (median / max of 20)",
+        f"{result.empty_tick_median_ms:.1f} / {result.empty_tick_max_ms:.1f} ms",
+        "≤ 100 ms",
+        result.empty_tick_max_ms <= 100,
+    )
+    section.add(
+        f"tick, {result.batch} due: claiming",
+        f"{result.batch_claim_ms:.1f} ms",
+        "≤ 100 ms",
+        result.batch_claim_ms <= 100,
+    )
+    report = result.batch_report
+    section.add(
+        f"tick, {result.batch} due: claim + paced delivery",
+        f"{result.batch_tick_seconds:.2f} s ({report.sent} sent, {report.failed} failed)",
+        f"floor {max(result.batch - PACER_BURST, 0) / result.send_rate:.2f} s (pacer)",
+    )
+    return section
+
+
+async def _database(args: argparse.Namespace, workdir: Path) -> Section:
+    """Run the database write benchmark."""
+    from bench.database import run_database
+
+    result = await run_database(args.writes, workdir / "database.db")
+    section = Section(
+        f"database: {result.writes:,} {result.what}",
+        [
+            "the bot's one aiosqlite connection (WAL, synchronous=NORMAL), one transaction per record,"
+            " all writers started together, called on the running bot without Discord round trips",
+            f"HEARTH_DATA_KEY {'set: notes encrypted' if result.encrypted else 'not set'}",
+            _load_note(),
+        ],
+    )
+    section.add("written per second", f"{result.per_second:,.0f}/s ({result.seconds:.2f} s)")
+    return section
+
+
+RUNNERS = {"fanout": _fanout, "interactions": _interactions, "scheduler": _scheduler, "database": _database}
+
+
+def _print(sections: list[Section], started_load: str) -> None:
+    """Print the table."""
+    info = machine()
+    print(
+        f"Hearth benchmarks on {info.cpus} CPU (nproc), Python {info.python}, SQLite {info.sqlite};"
+        f" load average at the start {started_load}"
+    )
+    print(
+        f"Fake Discord in rate-limit mode: {GLOBAL_LIMIT} requests/s global, {CHANNEL_MESSAGES[0]} messages"
+        f" per {CHANNEL_MESSAGES[1]:g} s per channel; 127.0.0.1 only"
+    )
+    for section in sections:
+        print()
+        print(section.title)
+        for line in section.conditions:
+            print(f"  · {line}")
+        widths = [max(len(row[i]) for row in section.rows) for i in range(4)]
+        for row in section.rows:
+            print(
+                "  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+            )
+
+
+def _run_phase(phase: str, argv: list[str]) -> Section | None:
+    """Run one phase in a fresh process (clean memory and caches) and return its section."""
+    # Our own interpreter and module with arguments we built: nothing untrusted is executed.
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "bench", "--phase", phase, *argv],
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        print(f"benchmark {phase!r} failed (exit code {done.returncode})", file=sys.stderr)
+        return None
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    return Section(data["title"], data["conditions"], data["rows"])
+
+
+def _parser() -> argparse.ArgumentParser:
+    """Return the command-line parser."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--servers", type=int, default=10_000, help="servers in the fan-out (10,000)")
+    parser.add_argument("--interactions", type=int, default=500, help="interactions at once (500)")
+    parser.add_argument("--schedules", type=int, default=100_000, help="schedules in the DB (100,000)")
+    parser.add_argument("--writes", type=int, default=5_000, help="records in the database benchmark")
+    parser.add_argument(
+        "--send-rate", type=float, help="SCHEDULED_SEND_RATE for the fan-out (default: the setting's, 45/s)"
+    )
+    parser.add_argument("--only", choices=PHASES, action="append", help="run only these benchmarks")
+    parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks and print the table; return the exit code."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.ERROR)
+    if args.phase is not None:
+        with tempfile.TemporaryDirectory(prefix="hearth-bench-") as workdir:
+            section = asyncio.run(RUNNERS[args.phase](args, Path(workdir)))
+        print(json.dumps({"title": section.title, "conditions": section.conditions, "rows": section.rows}))
+        return 0
+    started_load = machine().load
+    passed = [
+        f"--servers={args.servers}",
+        f"--interactions={args.interactions}",
+        f"--schedules={args.schedules}",
+        f"--writes={args.writes}",
+    ]
+    if args.send_rate is not None:
+        passed.append(f"--send-rate={args.send_rate}")
+    sections = [s for phase in args.only or PHASES if (s := _run_phase(phase, passed)) is not None]
+    _print(sections, started_load)
+    return 0 if len(sections) == len(args.only or PHASES) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

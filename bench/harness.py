@@ -1,0 +1,210 @@
+"""Start the real bot against the fake Discord (rate limits on, 127.0.0.1 only) and describe the machine."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import os
+import platform
+import resource
+import socket
+import sqlite3
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.app import HearthBot, create_bot, run_bot
+from bot.clock import ManualClock
+from bot.db.database import Database
+from bot.db.migrate import migrate
+from bot.settings import Settings
+from tests.e2e.fake_discord import DEFAULT_EVERYONE, HEARTH_INVITE, FakeDiscord
+from tests.e2e.fake_discord.world import GUILD_TEXT, Channel, Guild, User
+
+# Discord's limits, as the issue asks the fake to enforce them.
+GLOBAL_LIMIT = 50
+GLOBAL_PER = 1.0
+CHANNEL_MESSAGES = (5, 5.0)
+MESSAGES_ROUTE = "POST /channels/{channel_id}/messages"
+# discord.py waits this long after the last GUILD_CREATE before READY (default 2 s).
+GUILD_READY_TIMEOUT = 0.3
+READY_TIMEOUT = 300.0
+# A Monday morning; schedules in the benchmarks are due at 09:00 UTC.
+START_TIME = datetime(2026, 11, 30, 8, 58, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Machine:
+    """Where a figure was measured."""
+
+    cpus: int
+    python: str
+    sqlite: str
+    load: str
+
+    def describe(self) -> str:
+        """Return one line for the report."""
+        return (
+            f"{self.cpus} CPU (nproc), Python {self.python}, SQLite {self.sqlite}, load average {self.load}"
+        )
+
+
+def machine() -> Machine:
+    """Describe this machine and how busy it is right now."""
+    one, five, fifteen = os.getloadavg()
+    return Machine(
+        cpus=os.cpu_count() or 0,
+        python=platform.python_version(),
+        sqlite=sqlite3.sqlite_version,
+        load=f"{one:.2f} / {five:.2f} / {fifteen:.2f}",
+    )
+
+
+def rss_mb() -> float:
+    """Return this process's resident memory now, in MB (VmRSS; ru_maxrss where /proc is missing)."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def peak_rss_mb() -> float:
+    """Return this process's peak resident memory so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _is_loopback(host: Any) -> bool:
+    """Return True for localhost names and loopback addresses."""
+    if host is None:
+        return True
+    name = host.decode() if isinstance(host, bytes) else str(host)
+    if name in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(name.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@contextlib.contextmanager
+def loopback_only() -> Iterator[None]:
+    """Refuse to resolve anything but loopback, and restore discord.py's class-level URLs afterwards."""
+    real = socket.getaddrinfo
+    base, gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
+
+    def guarded(host: Any, *args: Any, **kwargs: Any) -> Any:
+        """Resolve loopback only."""
+        if not _is_loopback(host):
+            raise socket.gaierror(socket.EAI_NONAME, f"the benchmark may not resolve {host!r}")
+        return real(host, *args, **kwargs)
+
+    socket.getaddrinfo = guarded
+    try:
+        yield
+    finally:
+        socket.getaddrinfo = real
+        Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
+
+
+@contextlib.asynccontextmanager
+async def rate_limited_fake() -> AsyncIterator[FakeDiscord]:
+    """Run the fake Discord with Discord's limits: 50 requests/s globally, 5 messages per 5 s a channel."""
+    server = FakeDiscord(heartbeat_interval_ms=41_250)
+    server.enable_rate_limits(
+        global_limit=GLOBAL_LIMIT, global_per=GLOBAL_PER, routes={MESSAGES_ROUTE: CHANNEL_MESSAGES}
+    )
+    with loopback_only():
+        await server.start()
+        try:
+            yield server
+        finally:
+            await server.stop()
+
+
+def add_servers(server: FakeDiscord, count: int, owner: User | None = None) -> list[tuple[Guild, Channel]]:
+    """Add ``count`` servers with the bot in them, each with one #general, straight into the world."""
+    world = server.world
+    owner = owner or world.add_user("bench_owner")
+    built: list[tuple[Guild, Channel]] = []
+    for number in range(count):
+        guild = world.add_guild(
+            f"Server {number}",
+            owner=owner,
+            everyone_permissions=DEFAULT_EVERYONE,
+            bot_permissions=HEARTH_INVITE,
+        )
+        channel = world.add_channel(guild, "general", GUILD_TEXT, overwrites=[])
+        built.append((guild, channel))
+    return built
+
+
+def settings_for(server: FakeDiscord, database_url: str, **overrides: Any) -> Settings:
+    """Return the Settings the bot runs with against ``server`` (ignoring any .env)."""
+    values: dict[str, Any] = {
+        "discord_token": server.world.token,
+        "database_url": database_url,
+        "discord_api_base": server.api_base,
+        "log_level": "WARNING",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+async def open_database(database_url: str) -> Database:
+    """Open and migrate the bot's database, to seed it before the bot starts."""
+    db = await Database.open(database_url)
+    try:
+        await migrate(db)
+    except BaseException:
+        await db.close()
+        raise
+    return db
+
+
+@dataclass
+class RunningBot:
+    """The real bot, started by :func:`running_bot`, and how long it took to be ready."""
+
+    bot: HearthBot
+    task: asyncio.Task[None]
+    clock: ManualClock
+    ready_seconds: float
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    server: FakeDiscord, database_url: str, *, clock: ManualClock | None = None, **overrides: Any
+) -> AsyncIterator[RunningBot]:
+    """Start the bot exactly as ``python -m bot`` builds it, wait until it is ready, close it afterwards."""
+    clock = clock or ManualClock(START_TIME)
+    started = time.perf_counter()
+    bot = create_bot(settings_for(server, database_url, **overrides), clock=clock)
+    bot._connection.guild_ready_timeout = GUILD_READY_TIMEOUT
+    task = asyncio.create_task(run_bot(bot), name="hearth-bot")
+    try:
+        ready = asyncio.create_task(bot.wait_until_ready())
+        done, _ = await asyncio.wait(
+            {ready, task}, timeout=READY_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+        )
+        if ready not in done:
+            ready.cancel()
+            if task.done() and not task.cancelled() and task.exception() is not None:
+                raise RuntimeError("the bot crashed before it was ready") from task.exception()
+            raise RuntimeError(f"the bot was not ready within {READY_TIMEOUT} s")
+        yield RunningBot(bot, task, clock, time.perf_counter() - started)
+    finally:
+        await bot.close()
+        await asyncio.wait({task}, timeout=30)
+        if not task.done():
+            task.cancel()
+        elif not task.cancelled() and task.exception() is not None:
+            print(f"warning: the bot stopped with {task.exception()!r}", file=sys.stderr)
