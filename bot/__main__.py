@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 
 from pydantic import ValidationError
@@ -13,6 +14,8 @@ from bot.app import MissingTokenError, create_bot, run_bot
 from bot.content.errors import ContentError
 from bot.log import setup_logging
 from bot.offline_check import run_offline_check
+from bot.privacy.cli import print_new_key, run_rotate_key
+from bot.privacy.keys import DataKeyError
 from bot.settings import Settings, describe_validation_error
 
 log = logging.getLogger("bot")
@@ -38,9 +41,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "command",
         nargs="?",
-        choices=["run", "check"],
+        choices=["run", "check", "keygen", "rotate-key"],
         default="run",
-        help="run the bot (default) or check settings, content and migrations offline",
+        help="run the bot (default), check settings, content and migrations offline, print a new data key"
+        " (keygen) or re-encrypt private text under HEARTH_NEW_DATA_KEY (rotate-key)",
     )
     parser.add_argument("--sync", action="store_true", help="sync application commands even if unchanged")
     return parser.parse_args(argv)
@@ -49,6 +53,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the requested command and return the process exit code."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command == "keygen":
+        return print_new_key()
     try:
         settings = Settings()
     except ValidationError as error:
@@ -57,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(settings.log_level)
     if args.command == "check":
         return asyncio.run(run_offline_check(settings))
+    if args.command == "rotate-key":
+        return asyncio.run(run_rotate_key(settings, os.environ))
     if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
         print(SETUP_INSTRUCTIONS, file=sys.stderr)  # noqa: T201
         return EXIT_USAGE
@@ -67,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except ContentError as error:
         log.error("%s", error)
+        return EXIT_USAGE
+    except DataKeyError as error:
+        print(error, file=sys.stderr)  # noqa: T201
         return EXIT_USAGE
     except KeyboardInterrupt:
         log.info("Stopped")

@@ -16,9 +16,12 @@ import cogs
 from bot.clock import Clock, SystemClock
 from bot.command_sync import CommandDirectory, sync_commands_if_changed
 from bot.content.library import Content, load_content
+from bot.crypto import DataCipher
 from bot.db.database import Database
 from bot.db.migrate import migrate
 from bot.pacing import OutboundPacer
+from bot.privacy.catalog import SEALED_COLUMNS
+from bot.privacy.keys import verify_data_key
 from bot.schedule.engine import ScheduleEngine
 from bot.settings import DISCORD_GATEWAY_URL, Settings
 from bot.tree import AppTree
@@ -78,6 +81,8 @@ class HearthBot(commands.Bot):
         self.clock: Clock = clock or SystemClock()
         self.force_sync = force_sync
         self.command_directory = CommandDirectory()
+        key = settings.hearth_data_key
+        self.cipher = DataCipher.from_text(None if key is None else key.get_secret_value())
         self.pacer = OutboundPacer(settings.scheduled_send_rate)
         self.pacer.install(self.http)
 
@@ -92,6 +97,8 @@ class HearthBot(commands.Bot):
         await self._configure_gateway()
         self.db = await Database.open(self.settings.database_url)
         await migrate(self.db)
+        # Raises DataKeyError before anything runs if encrypted data exists and the key is missing or wrong.
+        await verify_data_key(self.db, self.cipher, SEALED_COLUMNS)
         self.content = load_content()
         self.schedule_engine = ScheduleEngine(
             self.db,

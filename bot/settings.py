@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.crypto import decode_key
 from bot.db.database import sqlite_path_from_url
+from bot.privacy.retention import RETENTION_CHOICES
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
@@ -29,8 +31,13 @@ class Settings(BaseSettings):
     schedule_grace_hours: float = Field(default=6.0, ge=0, le=48)
     scheduler_tick_seconds: float = Field(default=15.0, gt=0, le=15)
     disable_scheduler: bool = False
-    scheduled_send_rate: float = Field(default=45.0, gt=0, le=50)
+    repair_follow_up_hours: float = Field(default=24.0, gt=0, le=24 * 14)
+    # The pacer lets 2 requests through on top of the rate; 47 + 2 stays under Discord's 50 per second.
+    scheduled_send_rate: float = Field(default=45.0, gt=0, le=47)
     log_level: str = "INFO"
+    hearth_data_key: SecretStr | None = None
+    guild_purge_days: int = Field(default=30, ge=1, le=365)
+    default_retention_days: int = 365
 
     @field_validator("database_url")
     @classmethod
@@ -57,6 +64,21 @@ class Settings(BaseSettings):
         value = value.strip().rstrip("/")
         if not value.startswith(("http://", "https://", "ws://", "wss://")):
             raise ValueError("must be an http(s):// or ws(s):// URL")
+        return value
+
+    @field_validator("hearth_data_key")
+    @classmethod
+    def _check_data_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        decode_key(value.get_secret_value())
+        return value
+
+    @field_validator("default_retention_days")
+    @classmethod
+    def _check_retention(cls, value: int) -> int:
+        if value not in RETENTION_CHOICES:
+            raise ValueError("must be 0 (keep until deleted), 30, 90 or 365")
         return value
 
     @field_validator("log_level")

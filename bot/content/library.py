@@ -6,10 +6,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.content.appreciation import AppreciationContent, load_appreciation
+from bot.content.checkins import CheckinContent, load_checkin_content
 from bot.content.daily_prompts import DailyPromptTexts, load_daily_prompt_texts
 from bot.content.errors import ContentError
+from bot.content.gratitude import GratitudeTexts, load_gratitude_texts
 from bot.content.help import HelpContent, load_help
+from bot.content.privacy import PrivacyTexts, load_privacy_texts
 from bot.content.prompts import PromptLibrary, load_prompt_library
+from bot.content.repair import RepairContent, load_repair
+from bot.content.resources import ResourcesContent, load_resources
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 
@@ -21,6 +27,12 @@ class Content:
     help: HelpContent
     prompts: PromptLibrary
     daily_prompts: DailyPromptTexts
+    checkins: CheckinContent
+    appreciation: AppreciationContent
+    repair: RepairContent
+    privacy: PrivacyTexts
+    resources: ResourcesContent
+    gratitude: GratitudeTexts
 
 
 def load_content(root: Path = CONTENT_DIR) -> Content:
@@ -31,6 +43,12 @@ def load_content(root: Path = CONTENT_DIR) -> Content:
         ("help", lambda: load_help(root / "help.toml")),
         ("prompts", lambda: load_prompt_library(root / "prompts")),
         ("daily_prompts", lambda: load_daily_prompt_texts(root / "daily_prompts.toml")),
+        ("checkins", lambda: load_checkin_content(root / "checkins.toml")),
+        ("appreciation", lambda: load_appreciation(root / "appreciation.toml")),
+        ("repair", lambda: load_repair(root / "repair.toml")),
+        ("privacy", lambda: load_privacy_texts(root / "privacy.toml")),
+        ("resources", lambda: load_resources(root / "resources.toml")),
+        ("gratitude", lambda: load_gratitude_texts(root / "gratitude.toml")),
     ):
         try:
             loaded[name] = load()

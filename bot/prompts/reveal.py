@@ -69,7 +69,7 @@ async def answerable_post(bot: HearthBot, guild_id: int, user_id: int) -> tuple[
         raise NotFoundError(texts("answer.no_prompt", answer=directory.mention("prompt answer")))
     if not await circles.is_member(bot.db, guild_id, user_id):
         raise InvalidInputError(texts("answer.not_in_circle", join=directory.mention("circle join")))
-    existing = await answers.get(bot.db, post.id, user_id)
+    existing = await answers.get(bot.db, bot.cipher, post.id, user_id)
     if existing is not None and existing.shared_at is not None:
         raise InvalidInputError(texts("answer.already_shared"))
     return post, None if existing is None else existing.text
@@ -86,9 +86,15 @@ async def submit_answer(bot: HearthBot, post_id: int, user_id: int, text: str) -
         raise InvalidInputError(
             texts("answer.not_in_circle", join=bot.command_directory.mention("circle join"))
         )
-    had_answer = await answers.get(bot.db, post.id, user_id) is not None
+    had_answer = await answers.get(bot.db, bot.cipher, post.id, user_id) is not None
     if not await answers.save(
-        bot.db, post_id=post.id, guild_id=post.guild_id, user_id=user_id, text=cleaned, now=bot.clock.now()
+        bot.db,
+        bot.cipher,
+        post_id=post.id,
+        guild_id=post.guild_id,
+        user_id=user_id,
+        text=cleaned,
+        now=bot.clock.now(),
     ):
         raise InvalidInputError(texts("answer.already_shared"))
     log.info("Saved an answer of user %s to post %s", user_id, post.id)
@@ -134,11 +140,14 @@ async def reveal(bot: HearthBot, post: PromptPost, members: Sequence[int]) -> st
 
 async def share_answers(bot: HearthBot, post: PromptPost, user_ids: list[int], *, late: bool) -> str:
     """Post the given people's answers to ``post`` in its thread (or as a reply) and mark them shared."""
-    by_user = {answer.user_id: answer for answer in await answers.for_post(bot.db, post.id)}
+    by_user = {answer.user_id: answer for answer in await answers.for_post(bot.db, bot.cipher, post.id)}
     entries = [RevealEntry(user_id, by_user[user_id].text) for user_id in user_ids if user_id in by_user]
     texts = bot.content.daily_prompts
     target, reference = await _reveal_target(bot, post)
     first: discord.Message | None = None
+    # Which message shows whose answer, so erasing someone edits exactly the messages showing theirs.
+    places: dict[int, tuple[int, int]] = {}
+    shown = 0
     for index, embeds in enumerate(build_reveal(entries, texts)):
         # Answers are user text: they may mention nobody, whatever they contain.
         kwargs: dict[str, Any] = {"embeds": embeds, "allowed_mentions": discord.AllowedMentions.none()}
@@ -155,7 +164,11 @@ async def share_answers(bot: HearthBot, post: PromptPost, user_ids: list[int], *
             del kwargs["reference"]
             message = await target.send(**kwargs)
         first = first or message
-    await answers.mark_shared(bot.db, post.id, [entry.user_id for entry in entries], bot.clock.now())
+        # build_reveal keeps the entries' order, one embed per answer.
+        for entry in entries[shown : shown + len(embeds)]:
+            places[entry.user_id] = (message.channel.id, message.id)
+        shown += len(embeds)
+    await answers.mark_shared(bot.db, post.id, [entry.user_id for entry in entries], bot.clock.now(), places)
     if first is not None and not late:
         await prompt_posts.set_reveal_message(bot.db, post.id, first.id)
     log.info("Shared %d answer(s) to post %s in guild %s", len(entries), post.id, post.guild_id)

@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime, timedelta
 
+from bot.crypto import DataCipher
 from bot.db.database import Database
 from bot.db.repos import answers, circles, prompt_config, prompt_posts, suggestions
 from bot.db.repos.prompt_config import PromptConfig
@@ -9,6 +10,8 @@ from bot.db.repos.suggestions import SuggestionStatus
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 GUILD = 111
+# Without a key answers are stored as written; tests/prompts/test_privacy.py covers sealing.
+PLAIN = DataCipher(None)
 
 
 def make_config(**changes: object) -> PromptConfig:
@@ -140,24 +143,26 @@ async def test_circles_join_leave_members(db: Database) -> None:
 async def test_answers_replace_until_shared(db: Database) -> None:
     """An answer can be replaced before it is shared, never after."""
     post_id = await add_post(db, date(2026, 11, 27))
-    assert await answers.save(db, post_id=post_id, guild_id=GUILD, user_id=1, text="first", now=NOW)
-    assert await answers.save(db, post_id=post_id, guild_id=GUILD, user_id=1, text="second", now=NOW)
-    answer = await answers.get(db, post_id, 1)
+    assert await answers.save(db, PLAIN, post_id=post_id, guild_id=GUILD, user_id=1, text="first", now=NOW)
+    assert await answers.save(db, PLAIN, post_id=post_id, guild_id=GUILD, user_id=1, text="second", now=NOW)
+    answer = await answers.get(db, PLAIN, post_id, 1)
     assert answer is not None and answer.text == "second" and answer.shared_at is None
     assert await answers.mark_shared(db, post_id, [1], NOW) == 1
     assert await answers.mark_shared(db, post_id, [1], NOW) == 0
-    assert not await answers.save(db, post_id=post_id, guild_id=GUILD, user_id=1, text="third", now=NOW)
-    answer = await answers.get(db, post_id, 1)
+    assert not await answers.save(
+        db, PLAIN, post_id=post_id, guild_id=GUILD, user_id=1, text="third", now=NOW
+    )
+    answer = await answers.get(db, PLAIN, post_id, 1)
     assert answer is not None and answer.text == "second" and answer.shared_at is not None
 
 
 async def test_answers_listing_and_private_repr(db: Database) -> None:
     """Answers are listed per post, who answered is known without text, and reprs hide the text."""
     post_id = await add_post(db, date(2026, 11, 27))
-    await answers.save(db, post_id=post_id, guild_id=GUILD, user_id=1, text="secret words", now=NOW)
-    await answers.save(db, post_id=post_id, guild_id=GUILD, user_id=2, text="more", now=NOW)
+    await answers.save(db, PLAIN, post_id=post_id, guild_id=GUILD, user_id=1, text="secret words", now=NOW)
+    await answers.save(db, PLAIN, post_id=post_id, guild_id=GUILD, user_id=2, text="more", now=NOW)
     assert await answers.answered_user_ids(db, post_id) == {1, 2}
-    listed = await answers.for_post(db, post_id)
+    listed = await answers.for_post(db, PLAIN, post_id)
     assert [answer.user_id for answer in listed] == [1, 2]
     assert "secret" not in repr(listed)
 
@@ -166,12 +171,12 @@ async def test_answers_delete_unshared_for_user(db: Database) -> None:
     """Leaving deletes only the answers that were never shown."""
     shown = await add_post(db, date(2026, 11, 26))
     hidden = await add_post(db, date(2026, 11, 27))
-    await answers.save(db, post_id=shown, guild_id=GUILD, user_id=1, text="a", now=NOW)
+    await answers.save(db, PLAIN, post_id=shown, guild_id=GUILD, user_id=1, text="a", now=NOW)
     await answers.mark_shared(db, shown, [1], NOW)
-    await answers.save(db, post_id=hidden, guild_id=GUILD, user_id=1, text="b", now=NOW)
+    await answers.save(db, PLAIN, post_id=hidden, guild_id=GUILD, user_id=1, text="b", now=NOW)
     assert await answers.delete_unshared_for_user(db, GUILD, 1) == 1
-    assert await answers.get(db, shown, 1) is not None
-    assert await answers.get(db, hidden, 1) is None
+    assert await answers.get(db, PLAIN, shown, 1) is not None
+    assert await answers.get(db, PLAIN, hidden, 1) is None
 
 
 async def test_suggestions_review_flow(db: Database) -> None:

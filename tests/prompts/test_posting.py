@@ -216,8 +216,15 @@ async def test_answers_hidden_until_the_circle_is_complete(world: tuple[StandInB
     added = [sent for sent in bot.sent if sent["where"] == "thread"]
     assert len(added) == 2 and "late answer" in added[1]["embeds"][0].description
     assert "answer two" not in added[1]["embeds"][0].description
-    stored = await answers.get(bot.db, post.id, 4)
+    stored = await answers.get(bot.db, bot.cipher, post.id, 4)
     assert stored is not None and stored.shared_at is not None
+    # Each answer remembers the message showing it, so erasure can edit exactly that message.
+    [in_reveal] = await answers.shown_of_user(bot.db, 1)
+    [in_late] = await answers.shown_of_user(bot.db, 4)
+    assert in_reveal.channel_id == in_late.channel_id == 77
+    refreshed = await prompt_posts.get(bot.db, post.id)
+    assert refreshed is not None and in_reveal.message_id == refreshed.reveal_message_id
+    assert in_late.message_id != in_reveal.message_id
 
 
 async def test_answer_needs_a_post_and_membership(world: tuple[StandInBot, ScheduleEngine]) -> None:

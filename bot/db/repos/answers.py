@@ -1,19 +1,29 @@
-"""Private answers to posted prompts (``prompt_answers``); their text never goes to logs."""
+"""Private answers to posted prompts (``prompt_answers``); their text never goes to logs.
+
+The text is stored sealed with the bot's data cipher (bound to the row's post and
+author) when a data key is set; the functions that return answers open it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
+from bot.crypto import DataCipher, SealContext
 from bot.db.database import Database
 from bot.db.repos.schedules import from_unix, to_unix
+from bot.privacy.registry import SealedColumn
+
+# The one definition of the sealed answer column: sealing here and key rotation use the same context.
+TEXT_COLUMN = SealedColumn("prompt_answers", "text", ("post_id", "user_id"))
 
 
 @dataclass(frozen=True)
 class Answer:
-    """One person's answer to one posted prompt."""
+    """One person's answer to one posted prompt, its text opened."""
 
     post_id: int
     user_id: int
@@ -21,25 +31,44 @@ class Answer:
     text: str
     updated_at: datetime
     shared_at: datetime | None
+    created_at: datetime | None = None
 
     def __repr__(self) -> str:
         # The text is private: keep it out of reprs, which end up in logs and tracebacks.
         return f"Answer(post_id={self.post_id}, user_id={self.user_id}, shared={self.shared_at is not None})"
 
 
-def _from_row(row: aiosqlite.Row) -> Answer:
-    """Build an Answer from a row."""
+@dataclass(frozen=True)
+class ShownAnswer:
+    """Where one shared answer is shown: the channel (or thread) and message holding it."""
+
+    post_id: int
+    channel_id: int
+    message_id: int
+
+
+def text_context(post_id: int, user_id: int) -> SealContext:
+    """Return where an answer's text lives, which its sealed form is bound to."""
+    return TEXT_COLUMN.context(post_id, user_id)
+
+
+def _from_row(row: aiosqlite.Row, cipher: DataCipher) -> Answer:
+    """Build an Answer from a row, opening its text."""
+    post_id, user_id = int(row["post_id"]), int(row["user_id"])
     return Answer(
-        post_id=int(row["post_id"]),
-        user_id=int(row["user_id"]),
+        post_id=post_id,
+        user_id=user_id,
         guild_id=int(row["guild_id"]),
-        text=str(row["text"]),
+        text=cipher.open(str(row["text"]), text_context(post_id, user_id)),
         updated_at=from_unix(int(row["updated_at"])),
         shared_at=None if row["shared_at"] is None else from_unix(int(row["shared_at"])),
+        created_at=from_unix(int(row["created_at"])),
     )
 
 
-async def save(db: Database, *, post_id: int, guild_id: int, user_id: int, text: str, now: datetime) -> bool:
+async def save(
+    db: Database, cipher: DataCipher, *, post_id: int, guild_id: int, user_id: int, text: str, now: datetime
+) -> bool:
     """Store or replace someone's answer; return False (changing nothing) if it was already shared."""
     stamp = to_unix(now)
     changed = await db.execute(
@@ -47,25 +76,33 @@ async def save(db: Database, *, post_id: int, guild_id: int, user_id: int, text:
         " VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (post_id, user_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at"
         " WHERE prompt_answers.shared_at IS NULL",
-        (post_id, user_id, guild_id, text, stamp, stamp),
+        (post_id, user_id, guild_id, cipher.seal(text, text_context(post_id, user_id)), stamp, stamp),
     )
     return changed == 1
 
 
-async def get(db: Database, post_id: int, user_id: int) -> Answer | None:
+async def get(db: Database, cipher: DataCipher, post_id: int, user_id: int) -> Answer | None:
     """Return someone's answer to a post, or None."""
     row = await db.fetch_one(
         "SELECT * FROM prompt_answers WHERE post_id = ? AND user_id = ?", (post_id, user_id)
     )
-    return None if row is None else _from_row(row)
+    return None if row is None else _from_row(row, cipher)
 
 
-async def for_post(db: Database, post_id: int) -> list[Answer]:
+async def for_post(db: Database, cipher: DataCipher, post_id: int) -> list[Answer]:
     """Return every answer to a post, oldest first."""
     rows = await db.fetch_all(
         "SELECT * FROM prompt_answers WHERE post_id = ? ORDER BY created_at, user_id", (post_id,)
     )
-    return [_from_row(row) for row in rows]
+    return [_from_row(row, cipher) for row in rows]
+
+
+async def for_user(db: Database, cipher: DataCipher, user_id: int) -> list[Answer]:
+    """Return every answer someone wrote, in every server, oldest first (for their export)."""
+    rows = await db.fetch_all(
+        "SELECT * FROM prompt_answers WHERE user_id = ? ORDER BY created_at, post_id", (user_id,)
+    )
+    return [_from_row(row, cipher) for row in rows]
 
 
 async def answered_user_ids(db: Database, post_id: int) -> set[int]:
@@ -74,17 +111,49 @@ async def answered_user_ids(db: Database, post_id: int) -> set[int]:
     return {int(row["user_id"]) for row in rows}
 
 
-async def mark_shared(db: Database, post_id: int, user_ids: list[int], now: datetime) -> int:
-    """Mark answers as shown in a channel; return how many were not shared before."""
+async def mark_shared(
+    db: Database,
+    post_id: int,
+    user_ids: Sequence[int],
+    now: datetime,
+    places: Mapping[int, tuple[int, int]] | None = None,
+) -> int:
+    """Mark answers as shown in a channel; return how many were not shared before.
+
+    ``places`` maps a user id to the (channel id, message id) showing their answer.
+    """
     changed = 0
+    places = places or {}
     async with db.transaction() as tx:
         for user_id in user_ids:
+            channel_id, message_id = places.get(user_id, (None, None))
             changed += await tx.execute(
-                "UPDATE prompt_answers SET shared_at = ?"
+                "UPDATE prompt_answers SET shared_at = ?, shared_channel_id = ?, shared_message_id = ?"
                 " WHERE post_id = ? AND user_id = ? AND shared_at IS NULL",
-                (to_unix(now), post_id, user_id),
+                (to_unix(now), channel_id, message_id, post_id, user_id),
             )
     return changed
+
+
+async def shown_of_user(db: Database, user_id: int) -> list[ShownAnswer]:
+    """Return where each of someone's shared answers is shown, without reading any text.
+
+    Answers shared before their message was recorded point at their post's reveal
+    message, which lives in the post's thread if it has one, else in its channel.
+    """
+    rows = await db.fetch_all(
+        "SELECT a.post_id,"
+        " COALESCE(a.shared_channel_id, p.thread_id, p.channel_id) AS channel_id,"
+        " COALESCE(a.shared_message_id, p.reveal_message_id) AS message_id"
+        " FROM prompt_answers a JOIN prompt_posts p ON p.id = a.post_id"
+        " WHERE a.user_id = ? AND a.shared_at IS NOT NULL ORDER BY a.post_id",
+        (user_id,),
+    )
+    return [
+        ShownAnswer(int(row["post_id"]), int(row["channel_id"]), int(row["message_id"]))
+        for row in rows
+        if row["message_id"] is not None and row["channel_id"] is not None
+    ]
 
 
 async def delete_unshared_for_user(db: Database, guild_id: int, user_id: int) -> int:
@@ -93,3 +162,13 @@ async def delete_unshared_for_user(db: Database, guild_id: int, user_id: int) ->
         "DELETE FROM prompt_answers WHERE guild_id = ? AND user_id = ? AND shared_at IS NULL",
         (guild_id, user_id),
     )
+
+
+async def delete_for_user(db: Database, user_id: int) -> int:
+    """Erase every answer someone wrote, shared or not, in every server; return how many."""
+    return await db.execute("DELETE FROM prompt_answers WHERE user_id = ?", (user_id,))
+
+
+async def delete_for_guild(db: Database, guild_id: int) -> int:
+    """Delete every answer given in a server; return how many."""
+    return await db.execute("DELETE FROM prompt_answers WHERE guild_id = ?", (guild_id,))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.db.database import Database
-from bot.db.repos.schedules import to_unix
+from bot.db.repos.schedules import from_unix, to_unix
 
 
 async def join(db: Database, guild_id: int, user_id: int, now: datetime) -> bool:
@@ -40,3 +40,22 @@ async def is_member(db: Database, guild_id: int, user_id: int) -> bool:
         "SELECT 1 FROM circle_members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
     )
     return row is not None
+
+
+async def memberships_of(db: Database, user_id: int) -> list[tuple[int, datetime]]:
+    """Return (server id, joined at) of every circle someone is in, oldest first."""
+    rows = await db.fetch_all(
+        "SELECT guild_id, joined_at FROM circle_members WHERE user_id = ? ORDER BY joined_at, guild_id",
+        (user_id,),
+    )
+    return [(int(row["guild_id"]), from_unix(int(row["joined_at"]))) for row in rows]
+
+
+async def delete_for_user(db: Database, user_id: int) -> int:
+    """Remove someone from every circle; return how many they were in."""
+    return await db.execute("DELETE FROM circle_members WHERE user_id = ?", (user_id,))
+
+
+async def delete_for_guild(db: Database, guild_id: int) -> int:
+    """Remove a server's circle; return how many members it had."""
+    return await db.execute("DELETE FROM circle_members WHERE guild_id = ?", (guild_id,))

@@ -131,3 +131,8 @@ async def unclaim_reveal(db: Database, post_id: int) -> None:
     await db.execute(
         "UPDATE prompt_posts SET revealed_at = NULL WHERE id = ? AND reveal_message_id IS NULL", (post_id,)
     )
+
+
+async def delete_for_guild(db: Database, guild_id: int) -> int:
+    """Delete every post of a server (their answers go with them); return how many."""
+    return await db.execute("DELETE FROM prompt_posts WHERE guild_id = ?", (guild_id,))

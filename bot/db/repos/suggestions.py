@@ -9,7 +9,7 @@ from enum import StrEnum
 import aiosqlite
 
 from bot.db.database import Database
-from bot.db.repos.schedules import to_unix
+from bot.db.repos.schedules import from_unix, to_unix
 
 
 class SuggestionStatus(StrEnum):
@@ -30,6 +30,7 @@ class Suggestion:
     text: str
     theme: str | None
     status: SuggestionStatus
+    created_at: datetime | None = None
 
 
 def _from_row(row: aiosqlite.Row) -> Suggestion:
@@ -41,6 +42,7 @@ def _from_row(row: aiosqlite.Row) -> Suggestion:
         text=str(row["text"]),
         theme=None if row["theme"] is None else str(row["theme"]),
         status=SuggestionStatus(str(row["status"])),
+        created_at=from_unix(int(row["created_at"])),
     )
 
 
@@ -95,3 +97,28 @@ async def review(
         (status.value, reviewer_id, to_unix(now), suggestion_id, guild_id, SuggestionStatus.PENDING.value),
     )
     return changed == 1
+
+
+async def by_author(db: Database, author_id: int) -> list[Suggestion]:
+    """Return every suggestion someone made, in every server, oldest first."""
+    rows = await db.fetch_all(
+        "SELECT * FROM prompt_suggestions WHERE author_id = ? ORDER BY id", (author_id,)
+    )
+    return [_from_row(row) for row in rows]
+
+
+async def delete_by_author(db: Database, author_id: int) -> int:
+    """Erase every suggestion someone made (approved ones leave their server's deck); return how many."""
+    return await db.execute("DELETE FROM prompt_suggestions WHERE author_id = ?", (author_id,))
+
+
+async def forget_reviewer(db: Database, reviewer_id: int) -> int:
+    """Drop someone's id from the suggestions they reviewed (the reviews stay); return how many."""
+    return await db.execute(
+        "UPDATE prompt_suggestions SET reviewed_by = NULL WHERE reviewed_by = ?", (reviewer_id,)
+    )
+
+
+async def delete_for_guild(db: Database, guild_id: int) -> int:
+    """Delete every suggestion of a server; return how many."""
+    return await db.execute("DELETE FROM prompt_suggestions WHERE guild_id = ?", (guild_id,))

@@ -1,0 +1,115 @@
+"""The wording of /privacy, from content/privacy.toml."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from bot.content.errors import ContentError
+from bot.content.toml_files import read_toml
+
+DEFAULT_LIMIT = 1500
+LIMITS = {
+    "delete.confirm_button": 80,
+    "delete.cancel_button": 80,
+    "retention.choice_forever": 100,
+    "retention.choice_365": 100,
+    "retention.choice_90": 100,
+    "retention.choice_30": 100,
+}
+LABEL_LIMIT = 100
+
+# Every text the code uses, with the placeholders it fills in.
+PLACEHOLDERS: dict[str, frozenset[str]] = {
+    "export.ready": frozenset(),
+    "export.ready_dm": frozenset(),
+    "delete.confirm": frozenset({"export"}),
+    "delete.confirm_button": frozenset(),
+    "delete.cancel_button": frozenset(),
+    "delete.cancelled": frozenset(),
+    "delete.working": frozenset(),
+    "delete.done": frozenset({"counts"}),
+    "delete.done_nothing": frozenset(),
+    "delete.count_line": frozenset({"label", "count"}),
+    "delete.not_yours": frozenset(),
+    "retention.current": frozenset({"period"}),
+    "retention.changed": frozenset({"period"}),
+    "retention.period_forever": frozenset(),
+    "retention.period_days": frozenset({"days"}),
+    "retention.choice_forever": frozenset(),
+    "retention.choice_365": frozenset(),
+    "retention.choice_90": frozenset(),
+    "retention.choice_30": frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class PrivacyTexts:
+    """Every text of /privacy keyed ``section.name``, plus labels for what an erasure counted."""
+
+    texts: Mapping[str, str]
+    labels: Mapping[str, str]
+
+    def __call__(self, key: str, **values: Any) -> str:
+        """Return the text for ``key`` with its placeholders filled in."""
+        return self.texts[key].format(**values)
+
+    def label(self, kind: str) -> str:
+        """Return the readable name of a kind of record, falling back to the kind itself."""
+        return self.labels.get(kind, kind.replace("_", " "))
+
+
+def _placeholders(template: str) -> set[str]:
+    """Return the placeholder names used in a format string."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def load_privacy_texts(path: Path) -> PrivacyTexts:
+    """Load and validate the /privacy wording: every key present, known placeholders, within limits."""
+    data = read_toml(path)
+    where = path.name
+    problems: list[str] = []
+    raw_labels = data.pop("labels", {})
+    labels: dict[str, str] = {}
+    if not isinstance(raw_labels, dict):
+        problems.append(f"{where}: 'labels' must be a [table]")
+        raw_labels = {}
+    for kind, label in raw_labels.items():
+        if not isinstance(label, str) or not label.strip() or len(label) > LABEL_LIMIT:
+            problems.append(f"{where}: label {kind!r} must be 1-{LABEL_LIMIT} characters")
+        else:
+            labels[kind] = label.strip()
+    texts: dict[str, str] = {}
+    for section, table in data.items():
+        if not isinstance(table, dict):
+            problems.append(f"{where}: {section!r} must be a [table]")
+            continue
+        for name, value in table.items():
+            key = f"{section}.{name}"
+            if key not in PLACEHOLDERS:
+                problems.append(f"{where}: unknown text {key!r}")
+            elif not isinstance(value, str) or not value.strip():
+                problems.append(f"{where}: {key!r} must be a non-empty string")
+            else:
+                texts[key] = value.strip()
+    for key, allowed in PLACEHOLDERS.items():
+        if key not in texts:
+            problems.append(f"{where}: {key!r} is missing or empty")
+            continue
+        try:
+            unknown = _placeholders(texts[key]) - allowed
+        except ValueError as error:
+            problems.append(f"{where}: {key!r} has a broken placeholder ({error})")
+            continue
+        if unknown:
+            problems.append(f"{where}: {key!r} uses unknown placeholders {sorted(unknown)}")
+        limit = LIMITS.get(key, DEFAULT_LIMIT)
+        if len(texts[key]) > limit:
+            problems.append(f"{where}: {key!r} is {len(texts[key])} characters (at most {limit})")
+    if problems:
+        raise ContentError(problems)
+    return PrivacyTexts(MappingProxyType(texts), MappingProxyType(labels))

@@ -1,0 +1,33 @@
+"""The one place features register their data for privacy tools: one line per item.
+
+* ``SEALED_COLUMNS``: columns of private text sealed with ``bot.cipher``
+  (key rotation, the start-up key check and the raw-file test read them).
+* ``AGGREGATES``: export, erasure and server purge of each feature's records.
+* ``RETAINED``: rows that expire under each person's retention choice.
+"""
+
+from __future__ import annotations
+
+from bot.checkins import privacy as checkins
+from bot.privacy import foundation
+from bot.privacy.registry import PrivacyAggregate, RetainedTable, SealedColumn
+from bot.prompts import privacy as prompts
+
+SEALED_COLUMNS: tuple[SealedColumn, ...] = (
+    checkins.NOTE_COLUMN,
+    prompts.TEXT_COLUMN,
+)
+
+# Erasure runs in this order: features first, the person's own record last.
+AGGREGATES: tuple[PrivacyAggregate, ...] = (
+    checkins.CHECKINS,
+    prompts.PROMPTS,
+    foundation.SCHEDULES,
+    foundation.PRIVACY_SETTINGS,
+    foundation.USERS,
+)
+
+RETAINED: tuple[RetainedTable, ...] = (
+    checkins.RETAINED_CHECKINS,
+    prompts.RETAINED_ANSWERS,
+)

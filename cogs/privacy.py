@@ -1,0 +1,284 @@
+"""/privacy export|delete|retention, server departures and the daily privacy housekeeping."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from datetime import time, timedelta
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.db.repos import privacy, schedules
+from bot.privacy import catalog, service
+from bot.privacy.registry import ErasureContext
+from bot.privacy.render import choice_label, erasure_summary, period_text
+from bot.privacy.retention import RETENTION_CHOICES, effective_retention
+from bot.replies import send_private
+from bot.schedule.engine import Occurrence
+from bot.schedule.recurrence import Recurrence
+from bot.tree import report_interaction_error
+
+if TYPE_CHECKING:
+    from bot.app import HearthBot
+
+log = logging.getLogger(__name__)
+
+HOUSEKEEPING_KIND = "privacy_housekeeping"
+HOUSEKEEPING_OWNER = "privacy:housekeeping"
+# A quiet hour in UTC; a restart within the scheduler's grace still runs the day's clean-up.
+HOUSEKEEPING_RULE = Recurrence("UTC", time(3, 30))
+
+
+def export_filename(user_id: int) -> str:
+    """Return the name of a person's export file."""
+    return f"hearth-export-{user_id}.json"
+
+
+class EraseButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"hearth:privacy:(?P<action>erase|keep):(?P<user>[0-9]{1,20})",
+):
+    """Confirm or cancel an erasure; the person's id is in the custom_id, so it works after a restart."""
+
+    def __init__(self, action: str, user_id: int, label: str = "") -> None:
+        style = discord.ButtonStyle.danger if action == "erase" else discord.ButtonStyle.secondary
+        super().__init__(
+            discord.ui.Button(
+                label=label or action.title(), style=style, custom_id=f"hearth:privacy:{action}:{user_id}"
+            )
+        )
+        self.action = action
+        self.user_id = user_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> EraseButton:
+        """Rebuild the button from its custom_id when it is clicked."""
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(match["action"], int(match["user"]), label or "")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Erase (or keep) the person's data."""
+        try:
+            await self._answer(interaction, cast("HearthBot", interaction.client))
+        except Exception as error:
+            # The view discord.py builds for a dynamic item has no error handler of ours.
+            await report_interaction_error(interaction, error)
+
+    async def _answer(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
+        """Refuse other people's clicks, then erase or cancel and say so."""
+        texts = bot.content.privacy
+        if interaction.user.id != self.user_id:
+            await send_private(interaction, texts("delete.not_yours"))
+            return
+        if self.action == "keep":
+            await interaction.response.edit_message(content=texts("delete.cancelled"), view=None)
+            return
+        # Answer first: erasing may edit or delete messages, which can outlast the 3 s Discord allows.
+        await interaction.response.edit_message(content=texts("delete.working"), view=None)
+        context = ErasureContext(client=bot, cipher=bot.cipher, now=bot.clock.now())
+        counts = await service.delete_user(bot.db, self.user_id, context, catalog.AGGREGATES)
+        await interaction.followup.send(erasure_summary(texts, counts), ephemeral=True)
+
+
+class RetentionButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"hearth:privacy:retain:(?P<days>[0-9]{1,3}):(?P<user>[0-9]{1,20})",
+):
+    """Choose one retention period; works after a restart."""
+
+    def __init__(self, days: int, user_id: int, label: str = "", *, chosen: bool = False) -> None:
+        style = discord.ButtonStyle.primary if chosen else discord.ButtonStyle.secondary
+        super().__init__(
+            discord.ui.Button(
+                label=label or str(days), style=style, custom_id=f"hearth:privacy:retain:{days}:{user_id}"
+            )
+        )
+        self.days = days
+        self.user_id = user_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> RetentionButton:
+        """Rebuild the button from its custom_id when it is clicked."""
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(int(match["days"]), int(match["user"]), label or "")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Store the chosen period."""
+        try:
+            await self._choose(interaction, cast("HearthBot", interaction.client))
+        except Exception as error:
+            await report_interaction_error(interaction, error)
+
+    async def _choose(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
+        """Save the choice for the person who asked, and show it in place."""
+        texts = bot.content.privacy
+        if interaction.user.id != self.user_id:
+            await send_private(interaction, texts("delete.not_yours"))
+            return
+        if self.days not in RETENTION_CHOICES:
+            # A forged custom_id: nothing to store.
+            await send_private(interaction, texts("delete.not_yours"))
+            return
+        await privacy.set_retention(bot.db, self.user_id, self.days, bot.clock.now())
+        await interaction.response.edit_message(
+            content=texts("retention.changed", period=period_text(texts, self.days)),
+            view=retention_view(bot, self.user_id, self.days),
+        )
+
+
+def retention_view(bot: HearthBot, user_id: int, current: int) -> discord.ui.View:
+    """Return one button per retention period, the current one highlighted."""
+    view = discord.ui.View(timeout=None)
+    for days in RETENTION_CHOICES:
+        label = choice_label(bot.content.privacy, days)
+        view.add_item(RetentionButton(days, user_id, label, chosen=days == current))
+    return view
+
+
+class Privacy(commands.Cog):
+    """Your data: export, erasure, retention; and the purge of servers that removed Hearth."""
+
+    privacy = app_commands.Group(
+        name="privacy",
+        description="Your data in Hearth: download it, erase it, choose how long it is kept",
+        allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False),
+    )
+
+    def __init__(self, bot: HearthBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        """Register the buttons and the daily housekeeping schedule."""
+        self.bot.add_dynamic_items(EraseButton, RetentionButton)
+        # Meta tests load cogs into a bot that never ran setup_hook, so there may be no engine yet.
+        engine = getattr(self.bot, "schedule_engine", None)
+        if engine is None:
+            return
+        engine.register(HOUSEKEEPING_KIND, self._housekeeping)
+        await ensure_housekeeping_schedule(self.bot)
+
+    async def cog_unload(self) -> None:
+        """Stop taking housekeeping occurrences and button clicks."""
+        engine = getattr(self.bot, "schedule_engine", None)
+        if engine is not None:
+            engine.unregister(HOUSEKEEPING_KIND)
+        self.bot.remove_dynamic_items(EraseButton, RetentionButton)
+
+    # --- housekeeping -----------------------------------------------------------------------------
+
+    async def _housekeeping(self, occurrence: Occurrence) -> None:
+        """Purge servers gone past the grace period and rows past their owner's retention."""
+        await run_housekeeping(self.bot)
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Start the grace period of a server that removed Hearth."""
+        await privacy.mark_departed(self.bot.db, guild.id, self.bot.clock.now())
+        log.info(
+            "Removed from server %s; its data is purged in %d days",
+            guild.id,
+            self.bot.settings.guild_purge_days,
+        )
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        """Keep a returning server's data."""
+        if await privacy.clear_departed(self.bot.db, guild.id):
+            log.info("Back in server %s within the grace period; its data is kept", guild.id)
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """Keep the data of servers that re-added Hearth while it was offline."""
+        # One read for all servers: a write per server at start-up delays the first scheduled posts.
+        returned = await privacy.clear_departed_among(self.bot.db, {guild.id for guild in self.bot.guilds})
+        if returned:
+            log.info("Back in %d servers within their grace period; their data is kept", returned)
+
+    # --- commands ---------------------------------------------------------------------------------
+
+    @privacy.command(name="export", description="Download everything Hearth keeps about you, as a JSON file")
+    async def export(self, interaction: discord.Interaction[HearthBot]) -> None:
+        """Send the person's data as a file: ephemeral in a server, a plain reply in DMs."""
+        in_server = interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=in_server, thinking=True)
+        user_id = interaction.user.id
+        document = await service.export_user(
+            self.bot.db, self.bot.cipher, user_id, self.bot.clock.now(), catalog.AGGREGATES
+        )
+        texts = self.bot.content.privacy
+        await interaction.followup.send(
+            texts("export.ready" if in_server else "export.ready_dm"),
+            file=discord.File(io.BytesIO(service.export_bytes(document)), filename=export_filename(user_id)),
+            ephemeral=in_server,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        log.info("Exported the data of user %s", user_id)
+
+    @privacy.command(name="delete", description="Erase everything Hearth keeps about you (asks to confirm)")
+    async def delete(self, interaction: discord.Interaction[HearthBot]) -> None:
+        """Ask for confirmation with an erase and a keep button."""
+        texts = self.bot.content.privacy
+        user_id = interaction.user.id
+        view = discord.ui.View(timeout=None)
+        view.add_item(EraseButton("erase", user_id, texts("delete.confirm_button")))
+        view.add_item(EraseButton("keep", user_id, texts("delete.cancel_button")))
+        export = self.bot.command_directory.mention("privacy export")
+        await send_private(interaction, texts("delete.confirm", export=export), view=view)
+
+    @privacy.command(
+        name="retention", description="Choose how long your check-ins and private answers are kept"
+    )
+    async def retention(self, interaction: discord.Interaction[HearthBot]) -> None:
+        """Show the current retention period with a button for each choice."""
+        texts = self.bot.content.privacy
+        user_id = interaction.user.id
+        chosen = await privacy.get_retention(self.bot.db, user_id)
+        current = effective_retention(chosen, self.bot.settings.default_retention_days)
+        await send_private(
+            interaction,
+            texts("retention.current", period=period_text(texts, current)),
+            view=retention_view(self.bot, user_id, current),
+        )
+
+
+async def ensure_housekeeping_schedule(bot: HearthBot) -> None:
+    """Create the daily housekeeping schedule once; unpause it if a failed start left it paused."""
+    now = bot.clock.now()
+    existing = await schedules.get_by_owner_key(bot.db, HOUSEKEEPING_OWNER)
+    if existing is None or existing.recurrence != HOUSEKEEPING_RULE:
+        # Only when missing or changed: re-creating on every start would skip a run that is due.
+        await schedules.upsert_recurring(
+            bot.db, kind=HOUSEKEEPING_KIND, owner_key=HOUSEKEEPING_OWNER, rule=HOUSEKEEPING_RULE, now=now
+        )
+    elif existing.paused:
+        await schedules.resume(bot.db, existing.id, now)
+
+
+async def run_housekeeping(bot: HearthBot) -> None:
+    """Run the daily privacy clean-up now."""
+    now = bot.clock.now()
+    grace = timedelta(days=bot.settings.guild_purge_days)
+    purged = await service.purge_departed_guilds(
+        bot.db,
+        now,
+        grace,
+        catalog.AGGREGATES,
+        is_present=lambda guild_id: bot.get_guild(guild_id) is not None,
+    )
+    removed = await service.expire_retained(
+        bot.db, now, bot.settings.default_retention_days, catalog.RETAINED
+    )
+    log.info("Privacy housekeeping: %d server(s) purged, %d expired row(s) removed", len(purged), removed)
+
+
+async def setup(bot: HearthBot) -> None:
+    """Add the privacy cog."""
+    await bot.add_cog(Privacy(bot))
