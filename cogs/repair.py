@@ -160,7 +160,7 @@ class StatementModal(HearthModal):
         super().__init__(title=texts("modal.title"), custom_id=f"hearth:repair:modal:{request.id}")
         self.bot = bot
         self.request_id = request.id
-        existing = request.statement
+        existing = repairs.open_statement(request, bot.cipher)
         self.fields: dict[Part, discord.ui.TextInput[StatementModal]] = {}
         for part in Part:
             field: discord.ui.TextInput[StatementModal] = discord.ui.TextInput(
@@ -180,7 +180,9 @@ class StatementModal(HearthModal):
             Statement(**{part.value: field.value for part, field in self.fields.items()})
         )
         request = await own_draft(self.bot, self.request_id, interaction.user.id)
-        if not await repairs.save_statement(self.bot.db, request.id, interaction.user.id, statement):
+        if not await repairs.save_statement(
+            self.bot.db, self.bot.cipher, request.id, interaction.user.id, statement
+        ):
             raise InvalidInputError(texts_of(self.bot)("send.already"))
         message, embed, view = preview(self.bot, request, statement)
         if interaction.message is not None:
@@ -261,7 +263,7 @@ class SendButton(GuardedButton, template=rf"hearth:repair:send:(?P<request>{_ID}
         """Claim the draft, DM the recipient (unless they can't or won't receive it) and say what happened."""
         request = await own_draft(bot, self.request_id, interaction.user.id)
         texts = texts_of(bot)
-        statement = request.statement
+        statement = repairs.open_statement(request, bot.cipher)
         if statement is None or (problem := problem_text(texts, statement)) is not None:
             raise InvalidInputError(problem or texts("preview.empty", part=texts("modal.feel_label")))
         await interaction.response.defer()

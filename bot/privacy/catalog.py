@@ -9,19 +9,27 @@
 from __future__ import annotations
 
 from bot.checkins import privacy as checkins
+from bot.gratitude import privacy as gratitude
 from bot.privacy import foundation
 from bot.privacy.registry import PrivacyAggregate, RetainedTable, SealedColumn
 from bot.prompts import privacy as prompts
+from bot.reminders import privacy as reminders
+from bot.repair import privacy as repair
 
 SEALED_COLUMNS: tuple[SealedColumn, ...] = (
     checkins.NOTE_COLUMN,
     prompts.TEXT_COLUMN,
+    *repair.STATEMENT_COLUMNS,
 )
 
 # Erasure runs in this order: features first, the person's own record last.
 AGGREGATES: tuple[PrivacyAggregate, ...] = (
     checkins.CHECKINS,
     prompts.PROMPTS,
+    reminders.REMINDERS,
+    repair.REPAIRS,
+    repair.BLOCKS,
+    gratitude.GRATITUDE,
     foundation.SCHEDULES,
     foundation.PRIVACY_SETTINGS,
     foundation.USERS,

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.crypto import DataCipher
 from bot.db.database import Database
 from bot.db.repos import blocks, reminders, repairs
 from bot.db.repos.repairs import RepairAnswer, RepairStatus, SendStart
@@ -15,6 +16,8 @@ from bot.repair.statement import Statement
 NOW = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)
 ALICE, BOB, CARA = 101, 202, 303
 GUILD = 9
+# Without a key statements are stored as written; tests/repair/test_privacy.py covers sealing.
+PLAIN = DataCipher(None)
 STATEMENT = Statement(feel="hurt", when="plans change", because="I care", need="a heads-up", will_do="ask")
 
 
@@ -84,7 +87,7 @@ async def draft(
         now=now,
         stale_before=now - timedelta(days=1),
     )
-    assert await repairs.save_statement(db, request.id, initiator, STATEMENT)
+    assert await repairs.save_statement(db, PLAIN, request.id, initiator, STATEMENT)
     return request
 
 
@@ -102,12 +105,12 @@ async def test_repair_draft_replaces_the_previous_draft_to_the_same_person(db: D
 async def test_repair_statement_is_saved_only_by_its_initiator_while_a_draft(db: Database) -> None:
     """Only the initiator may write into their draft, and only before it is sent."""
     request = await draft(db)
-    assert not await repairs.save_statement(db, request.id, BOB, STATEMENT)
+    assert not await repairs.save_statement(db, PLAIN, request.id, BOB, STATEMENT)
     assert (
         await repairs.begin_send(db, request.id, ALICE, NOW, since=NOW - timedelta(days=1), limit=3)
         is SendStart.STARTED
     )
-    assert not await repairs.save_statement(db, request.id, ALICE, STATEMENT)
+    assert not await repairs.save_statement(db, PLAIN, request.id, ALICE, STATEMENT)
 
 
 async def test_repair_sending_clears_the_statement_and_counts_attempts(db: Database) -> None:

@@ -197,4 +197,6 @@ def test_catalog_registers_each_feature() -> None:
     assert checkins_privacy.NOTE_COLUMN in catalog.SEALED_COLUMNS
     assert checkins_privacy.RETAINED_CHECKINS in catalog.RETAINED
     names = [aggregate.name for aggregate in catalog.AGGREGATES]
-    assert names.index("checkins") < min(names.index(aggregate.name) for aggregate in FOUNDATION)
+    first_foundation = min(names.index(aggregate.name) for aggregate in FOUNDATION)
+    for feature in ("checkins", "prompts", "reminders", "repair", "blocks", "gratitude"):
+        assert names.index(feature) < first_foundation, feature

@@ -48,3 +48,8 @@ async def blocked_by(db: Database, blocker_id: int) -> list[int]:
         (blocker_id,),
     )
     return [int(row["blocked_id"]) for row in rows]
+
+
+async def delete_by_blocker(db: Database, blocker_id: int) -> int:
+    """Erase every block a person made; return how many."""
+    return await db.execute("DELETE FROM user_blocks WHERE blocker_id = ?", (blocker_id,))

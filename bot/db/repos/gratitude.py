@@ -360,3 +360,20 @@ async def previous_draw(db: Database, guild_id: int, before: date) -> dict[int, 
         draw.giver_id: draw.receiver_id
         for draw in await get_draw(db, guild_id, date.fromisoformat(str(row["week"])))
     }
+
+
+async def count_received(db: Database, user_id: int) -> int:
+    """Return how many cards others wrote to a person."""
+    row = await db.fetch_one(
+        "SELECT COUNT(*) AS n FROM gratitude_cards WHERE recipient_id = ? AND sender_id != ?",
+        (user_id, user_id),
+    )
+    return 0 if row is None else int(row["n"])
+
+
+async def draws_of_giver(db: Database, giver_id: int) -> list[Draw]:
+    """Return whom a person was drawn to appreciate, in every server, oldest week first."""
+    rows = await db.fetch_all(
+        "SELECT * FROM gratitude_rotation_draws WHERE giver_id = ? ORDER BY week, guild_id", (giver_id,)
+    )
+    return [_draw_from_row(row) for row in rows]

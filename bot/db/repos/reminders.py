@@ -176,3 +176,21 @@ async def mark_done(db: Database, nudge_id: int, now: datetime) -> bool:
         (to_unix(now), nudge_id),
     )
     return changed == 1
+
+
+async def nudges_of(db: Database, reminder_id: int) -> list[Nudge]:
+    """Return every nudge a reminder sent, oldest first (for its owner's export)."""
+    rows = await db.fetch_all(
+        "SELECT * FROM appreciation_nudges WHERE reminder_id = ? ORDER BY id", (reminder_id,)
+    )
+    return [_nudge(row) for row in rows]
+
+
+async def delete_for_user(db: Database, user_id: int) -> int:
+    """Erase every reminder of a person (their nudges go with them); return how many."""
+    return await db.execute("DELETE FROM appreciation_reminders WHERE user_id = ?", (user_id,))
+
+
+async def delete_for_guild(db: Database, guild_id: int) -> int:
+    """Delete every reminder set up in a server (their nudges go with them); return how many."""
+    return await db.execute("DELETE FROM appreciation_reminders WHERE guild_id = ?", (guild_id,))

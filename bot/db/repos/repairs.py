@@ -14,9 +14,19 @@ from enum import StrEnum
 
 import aiosqlite
 
+from bot.crypto import DataCipher
 from bot.db.database import Database, Transaction
 from bot.db.repos.schedules import from_unix, to_unix
+from bot.privacy.registry import SealedColumn
 from bot.repair.statement import Statement
+
+# The statement's parts, sealed with the bot's data cipher (each bound to its column and row) while kept.
+FEEL = SealedColumn("repair_requests", "feel", ("id",))
+WHEN = SealedColumn("repair_requests", "when_text", ("id",))
+BECAUSE = SealedColumn("repair_requests", "because", ("id",))
+NEED = SealedColumn("repair_requests", "need", ("id",))
+WILL_DO = SealedColumn("repair_requests", "will_do", ("id",))
+STATEMENT_COLUMNS = (FEEL, WHEN, BECAUSE, NEED, WILL_DO)
 
 
 class RepairStatus(StrEnum):
@@ -55,6 +65,7 @@ class RepairRequest:
     recipient_id: int
     guild_id: int
     status: RepairStatus
+    # As stored: each part sealed when a data key is set. Read it with open_statement().
     statement: Statement | None
     answer: RepairAnswer | None
     created_at: datetime
@@ -128,17 +139,33 @@ async def get(db: Database, request_id: int) -> RepairRequest | None:
     return None if row is None else _from_row(row)
 
 
-async def save_statement(db: Database, request_id: int, initiator_id: int, statement: Statement) -> bool:
-    """Store the draft's statement; return False unless it is still the initiator's draft."""
+def open_statement(request: RepairRequest, cipher: DataCipher) -> Statement | None:
+    """Return the text of a request's statement (for its initiator only), or None once it was cleared."""
+    stored = request.statement
+    if stored is None:
+        return None
+    return Statement(
+        feel=cipher.open(stored.feel, FEEL.context(request.id)),
+        when=cipher.open(stored.when, WHEN.context(request.id)),
+        because=cipher.open(stored.because, BECAUSE.context(request.id)),
+        need=cipher.open(stored.need, NEED.context(request.id)),
+        will_do=cipher.open(stored.will_do, WILL_DO.context(request.id)),
+    )
+
+
+async def save_statement(
+    db: Database, cipher: DataCipher, request_id: int, initiator_id: int, statement: Statement
+) -> bool:
+    """Store the draft's statement, sealed; return False unless it is still the initiator's draft."""
     changed = await db.execute(
         "UPDATE repair_requests SET feel = ?, when_text = ?, because = ?, need = ?, will_do = ?"
         " WHERE id = ? AND initiator_id = ? AND status = ?",
         (
-            statement.feel,
-            statement.when,
-            statement.because,
-            statement.need,
-            statement.will_do,
+            cipher.seal(statement.feel, FEEL.context(request_id)),
+            cipher.seal(statement.when, WHEN.context(request_id)),
+            cipher.seal(statement.because, BECAUSE.context(request_id)),
+            cipher.seal(statement.need, NEED.context(request_id)),
+            cipher.seal(statement.will_do, WILL_DO.context(request_id)),
             request_id,
             initiator_id,
             RepairStatus.DRAFT.value,
@@ -276,3 +303,37 @@ async def withdraw(db: Database, request_id: int, initiator_id: int) -> RepairRe
                 (RepairStatus.WITHDRAWN.value, request_id),
             )
     return before
+
+
+async def initiated_by(db: Database, initiator_id: int) -> list[RepairRequest]:
+    """Return every request a person started, oldest first (for their export)."""
+    rows = await db.fetch_all(
+        "SELECT * FROM repair_requests WHERE initiator_id = ? ORDER BY id", (initiator_id,)
+    )
+    return [_from_row(row) for row in rows]
+
+
+async def delivered_to(db: Database, recipient_id: int) -> list[RepairRequest]:
+    """Return the requests that reached a person (never others' drafts to them), oldest first."""
+    rows = await db.fetch_all(
+        "SELECT * FROM repair_requests WHERE recipient_id = ? AND sent_at IS NOT NULL ORDER BY id",
+        (recipient_id,),
+    )
+    return [_from_row(row) for row in rows]
+
+
+async def delete_initiated_by(db: Database, initiator_id: int) -> int:
+    """Erase every request a person started; return how many."""
+    return await db.execute("DELETE FROM repair_requests WHERE initiator_id = ?", (initiator_id,))
+
+
+async def delete_delivered_to(db: Database, recipient_id: int) -> int:
+    """Erase the requests that reached a person (they hold that person's answer); return how many."""
+    return await db.execute(
+        "DELETE FROM repair_requests WHERE recipient_id = ? AND sent_at IS NOT NULL", (recipient_id,)
+    )
+
+
+async def delete_for_guild(db: Database, guild_id: int) -> int:
+    """Delete every request started in a server; return how many."""
+    return await db.execute("DELETE FROM repair_requests WHERE guild_id = ?", (guild_id,))
