@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import string
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any
 
 from bot.content.errors import ContentError
+from bot.content.texts import TextTable, read_text_table
 from bot.content.toml_files import read_toml
 
 DEFAULT_LIMIT = 1024
@@ -128,54 +124,16 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
 }
 
 
-@dataclass(frozen=True)
-class DailyPromptTexts:
-    """Every text of the daily prompt feature, keyed ``section.name``."""
-
-    texts: Mapping[str, str]
-
-    def __call__(self, key: str, **values: Any) -> str:
-        """Return the text for ``key`` with its placeholders filled in."""
-        return self.texts[key].format(**values)
-
-
-def _fields(template: str) -> set[str]:
-    """Return the placeholder names used in a format string."""
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+# The daily prompt wording is a plain text table; the name says which one.
+DailyPromptTexts = TextTable
 
 
 def load_daily_prompt_texts(path: Path) -> DailyPromptTexts:
     """Load and validate the daily prompt wording: every key present, known placeholders, within limits."""
-    data = read_toml(path)
     problems: list[str] = []
-    texts: dict[str, str] = {}
-    for section, table in data.items():
-        if not isinstance(table, dict):
-            problems.append(f"{path.name}: {section!r} must be a [table]")
-            continue
-        for name, value in table.items():
-            key = f"{section}.{name}"
-            if key not in PLACEHOLDERS:
-                problems.append(f"{path.name}: unknown text {key!r}")
-            elif not isinstance(value, str) or not value.strip():
-                problems.append(f"{path.name}: {key!r} must be a non-empty string")
-            else:
-                texts[key] = value.strip()
-    for key, allowed in PLACEHOLDERS.items():
-        if key not in texts:
-            if f"{path.name}: {key!r} must be a non-empty string" not in problems:
-                problems.append(f"{path.name}: {key!r} is missing")
-            continue
-        try:
-            unknown = _fields(texts[key]) - allowed
-        except ValueError as error:
-            problems.append(f"{path.name}: {key!r} has a broken placeholder ({error})")
-            continue
-        if unknown:
-            problems.append(f"{path.name}: {key!r} uses unknown placeholders {sorted(unknown)}")
-        limit = LIMITS.get(key, DEFAULT_LIMIT)
-        if len(texts[key]) > limit:
-            problems.append(f"{path.name}: {key!r} is {len(texts[key])} characters (at most {limit})")
+    table = read_text_table(
+        read_toml(path), path.name, PLACEHOLDERS, problems, limits=LIMITS, default_limit=DEFAULT_LIMIT
+    )
     if problems:
         raise ContentError(problems)
-    return DailyPromptTexts(MappingProxyType(texts))
+    return table

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.content.errors import ContentError
+from bot.content.texts import TextTable, read_text_table
 from bot.content.toml_files import read_toml
 
 DEFAULT_LIMIT = 1500
@@ -51,21 +51,16 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
 class PrivacyTexts:
     """Every text of /privacy keyed ``section.name``, plus labels for what an erasure counted."""
 
-    texts: Mapping[str, str]
+    table: TextTable
     labels: Mapping[str, str]
 
     def __call__(self, key: str, **values: Any) -> str:
         """Return the text for ``key`` with its placeholders filled in."""
-        return self.texts[key].format(**values)
+        return self.table(key, **values)
 
     def label(self, kind: str) -> str:
         """Return the readable name of a kind of record, falling back to the kind itself."""
         return self.labels.get(kind, kind.replace("_", " "))
-
-
-def _placeholders(template: str) -> set[str]:
-    """Return the placeholder names used in a format string."""
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
 
 
 def load_privacy_texts(path: Path) -> PrivacyTexts:
@@ -83,33 +78,7 @@ def load_privacy_texts(path: Path) -> PrivacyTexts:
             problems.append(f"{where}: label {kind!r} must be 1-{LABEL_LIMIT} characters")
         else:
             labels[kind] = label.strip()
-    texts: dict[str, str] = {}
-    for section, table in data.items():
-        if not isinstance(table, dict):
-            problems.append(f"{where}: {section!r} must be a [table]")
-            continue
-        for name, value in table.items():
-            key = f"{section}.{name}"
-            if key not in PLACEHOLDERS:
-                problems.append(f"{where}: unknown text {key!r}")
-            elif not isinstance(value, str) or not value.strip():
-                problems.append(f"{where}: {key!r} must be a non-empty string")
-            else:
-                texts[key] = value.strip()
-    for key, allowed in PLACEHOLDERS.items():
-        if key not in texts:
-            problems.append(f"{where}: {key!r} is missing or empty")
-            continue
-        try:
-            unknown = _placeholders(texts[key]) - allowed
-        except ValueError as error:
-            problems.append(f"{where}: {key!r} has a broken placeholder ({error})")
-            continue
-        if unknown:
-            problems.append(f"{where}: {key!r} uses unknown placeholders {sorted(unknown)}")
-        limit = LIMITS.get(key, DEFAULT_LIMIT)
-        if len(texts[key]) > limit:
-            problems.append(f"{where}: {key!r} is {len(texts[key])} characters (at most {limit})")
+    table = read_text_table(data, where, PLACEHOLDERS, problems, limits=LIMITS, default_limit=DEFAULT_LIMIT)
     if problems:
         raise ContentError(problems)
-    return PrivacyTexts(MappingProxyType(texts), MappingProxyType(labels))
+    return PrivacyTexts(table, MappingProxyType(labels))

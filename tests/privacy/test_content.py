@@ -17,7 +17,7 @@ from bot.privacy.retention import RETENTION_CHOICES
 def test_privacy_texts_load_with_every_key() -> None:
     """Every text the code uses is present, and erasure labels are readable."""
     texts = load_privacy_texts(CONTENT_DIR / "privacy.toml")
-    assert set(texts.texts) == set(PLACEHOLDERS)
+    assert set(texts.table.texts) == set(PLACEHOLDERS)
     assert texts.label("checkins") == "Check-ins"
     assert texts.label("unknown_kind") == "unknown kind"
 
