@@ -18,7 +18,7 @@ async def send_private(
     """Reply ephemerally, as the first response or as a followup if one was already sent."""
     kwargs: dict[str, Any] = {"ephemeral": True}
     if content is not None:
-        kwargs["content"] = content
+        kwargs["content"] = fit_message(content)
     if embed is not None:
         kwargs["embed"] = embed
     if view is not None:
@@ -28,6 +28,14 @@ async def send_private(
         await interaction.followup.send(**kwargs)
     else:
         await interaction.response.send_message(**kwargs)
+
+
+MESSAGE_LIMIT = 2000
+
+
+def fit_message(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """Return ``text`` cut to Discord's message length, marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _PERMISSION_NAMES = {

@@ -6,11 +6,13 @@ from typing import Any
 
 import discord
 
+from bot.replies import MESSAGE_LIMIT
 from bot.tree import report_interaction_error
+
+__all__ = ["EMBED_TOTAL_LIMIT", "HEARTH_COLOUR", "MESSAGE_LIMIT", "HearthModal", "HearthView", "embed_fits"]
 
 HEARTH_COLOUR = discord.Colour(0xE07A5F)
 EMBED_TOTAL_LIMIT = 6000
-MESSAGE_LIMIT = 2000
 
 
 def embed_fits(embed: discord.Embed) -> bool:

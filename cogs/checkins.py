@@ -35,12 +35,12 @@ from bot.db.repos.schedules import to_unix
 from bot.dm import DmUndeliverableError, send_dm
 from bot.errors import InvalidInputError, NotFoundError
 from bot.prompts.timezones import search_timezones
-from bot.replies import send_private
+from bot.replies import fit_message, send_private
 from bot.schedule.engine import Occurrence
 from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError
 from bot.schedule.recurrence import Recurrence, format_local_time, is_valid_timezone, parse_local_time
 from bot.tree import report_interaction_error
-from bot.ui import MESSAGE_LIMIT, HearthModal
+from bot.ui import HearthModal
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
@@ -59,11 +59,6 @@ NO_MENTIONS = discord.AllowedMentions.none()
 def _bot(interaction: discord.Interaction[Any]) -> HearthBot:
     """Return the Hearth bot behind an interaction."""
     return cast("HearthBot", interaction.client)
-
-
-def _fit(text: str) -> str:
-    """Keep a reply within Discord's 2000 characters."""
-    return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
 
 
 # --- the form -------------------------------------------------------------------------------------
@@ -156,7 +151,7 @@ class CheckinForm(HearthModal):
             reply = saved_text(
                 updated.score, updated.needs, content, resources=resources, in_guild=False, thanks=False
             )
-            await send_private(interaction, _fit(reply))
+            await send_private(interaction, fit_message(reply))
             return
         answers = validate_answers(
             self.score.value if self.score else None,
@@ -173,7 +168,7 @@ class CheckinForm(HearthModal):
         if in_guild:
             view = discord.ui.View(timeout=None)
             view.add_item(ShareSelect(saved.id, content.texts("saved.share_placeholder")))
-        await send_private(interaction, _fit(reply), view=view)
+        await send_private(interaction, fit_message(reply), view=view)
 
 
 # --- sharing ----------------------------------------------------------------------------------------
@@ -246,7 +241,7 @@ class ShareSelect(
         ):
             if ids:
                 lines.append(texts(key, people=people(ids)))
-        await send_private(interaction, _fit("\n".join(lines)))
+        await send_private(interaction, fit_message("\n".join(lines)))
 
 
 # --- scheduled DM check-ins -------------------------------------------------------------------------
@@ -504,10 +499,10 @@ class Checkins(commands.Cog):
             checkin_mention=self.bot.command_directory.mention("checkin now"),
         )
         if result.chart is None:
-            await send_private(interaction, _fit(result.text))
+            await send_private(interaction, fit_message(result.text))
             return
         await interaction.followup.send(
-            content=_fit(result.text),
+            content=fit_message(result.text),
             file=discord.File(io.BytesIO(result.chart), filename=service.CHART_FILENAME),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,

@@ -16,7 +16,7 @@ from bot.prompts.permissions import bot_permissions_in, missing_permissions
 from bot.prompts.posting import PromptChannelError, next_prompt_time, prompt_channel, save_schedule
 from bot.prompts.timezones import search_timezones
 from bot.replies import join_labels, send_private
-from bot.schedule.recurrence import format_local_time, is_valid_timezone, parse_local_time
+from bot.schedule.recurrence import echo, format_local_time, is_valid_timezone, parse_local_time
 from bot.ui import HEARTH_COLOUR
 from cogs._admin import guild_of, require_admin
 from cogs._gratitude_setup import add_gratitude_setup
@@ -107,7 +107,9 @@ class Setup(commands.Cog):
             raise InvalidInputError(texts("setup.bad_time", problem=str(error))) from None
         zone = timezone.strip()
         if not is_valid_timezone(zone):
-            raise InvalidInputError(texts("setup.bad_timezone", timezone=discord.utils.escape_markdown(zone)))
+            raise InvalidInputError(
+                texts("setup.bad_timezone", timezone=discord.utils.escape_markdown(echo(zone)))
+            )
         if ping is not None and ping.is_default():
             raise InvalidInputError(texts("setup.everyone_ping"))
         missing = missing_permissions(bot_permissions_in(channel), threads=threads)

@@ -82,3 +82,12 @@ async def test_report_interaction_error_uses_followup_after_defer(caplog: pytest
     assert error_id in caplog.text
     assert "user 42" in caplog.text
     assert caplog.records[0].exc_info is not None
+
+
+async def test_report_interaction_error_keeps_reply_within_discord_limit() -> None:
+    """An error message that grew past 2000 characters is cut, so the reply still arrives."""
+    interaction = make_interaction()
+    await report_interaction_error(interaction, invoke_error(InvalidInputError("x" * 5000)))
+    content = interaction.response.send_message.await_args.kwargs["content"]
+    assert len(content) == 2000
+    assert content.endswith("…")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.schedule.days import DAY_NAMES, WEEKDAYS, WEEKEND, day_index, join_names, parse_day_set
-from bot.schedule.recurrence import ALL_WEEKDAYS
+from bot.schedule.recurrence import ALL_WEEKDAYS, echo
 
 __all__ = [
     "DAY_NAMES",
@@ -21,21 +21,13 @@ WEEKLY = "weekly"
 STANDARD_CHOICES = (DAILY, "weekdays", "weekends", WEEKLY)
 EXAMPLE_SET = "mon, wed, fri"
 
-_MAX_ECHO = 40
-
-
-def _echo(text: str) -> str:
-    """Return what someone typed, shortened, for an error message."""
-    text = " ".join(text.split())
-    return text if len(text) <= _MAX_ECHO else text[: _MAX_ECHO - 1] + "…"
-
 
 def parse_day(text: str) -> int:
     """Return the weekday (0 = Monday) that ``text`` names, e.g. "Tue" or "thursday"."""
     index = day_index(text)
     if index is None:
         raise ValueError(
-            f"I couldn't read {_echo(text)!r} as a day of the week. Try a name such as Monday or Fri."
+            f"I couldn't read {echo(text)!r} as a day of the week. Try a name such as Monday or Fri."
         )
     return index
 
@@ -59,7 +51,7 @@ def parse_every(every: str, day: str | None = None) -> frozenset[int]:
     parsed = parse_day_set(cleaned)
     if parsed is None:
         raise ValueError(
-            f"I couldn't read {_echo(every)!r} as how often. Please use daily, weekdays, weekends, "
+            f"I couldn't read {echo(every)!r} as how often. Please use daily, weekdays, weekends, "
             f"weekly (with a day), or a set of days such as {EXAMPLE_SET}."
         )
     days = parsed

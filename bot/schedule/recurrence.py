@@ -48,6 +48,16 @@ def is_valid_timezone(name: str) -> bool:
     return True
 
 
+# What someone typed is echoed back in an error at most this long, so the reply stays within Discord's limits.
+ECHO_LIMIT = 40
+
+
+def echo(text: str) -> str:
+    """Return typed input, spaces folded and shortened, as it is quoted back in an error message."""
+    text = " ".join(text.split())
+    return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1] + "…"
+
+
 def parse_local_time(text: str) -> time:
     """Parse a 24-hour ``HH:MM`` wall-clock time, explaining kindly what is wrong."""
     cleaned = text.strip()
@@ -56,14 +66,18 @@ def parse_local_time(text: str) -> time:
     match = _LOCAL_TIME.match(cleaned)
     if match is None:
         raise ValueError(
-            f"I couldn't read {cleaned!r} as a time. "
+            f"I couldn't read {echo(cleaned)!r} as a time. "
             "Please use the 24-hour HH:MM format, such as 07:30 or 19:00."
         )
     hour, minute = int(match[1]), int(match[2])
     if hour > 23:
-        raise ValueError(f"{cleaned!r} isn't a time of day: hours go from 00 to 23 (try 07:30 or 19:00).")
+        raise ValueError(
+            f"{echo(cleaned)!r} isn't a time of day: hours go from 00 to 23 (try 07:30 or 19:00)."
+        )
     if minute > 59:
-        raise ValueError(f"{cleaned!r} isn't a time of day: minutes go from 00 to 59 (try 07:30 or 19:00).")
+        raise ValueError(
+            f"{echo(cleaned)!r} isn't a time of day: minutes go from 00 to 59 (try 07:30 or 19:00)."
+        )
     return time(hour, minute)
 
 
