@@ -186,7 +186,9 @@ class StatementModal(HearthModal):
             raise InvalidInputError(texts_of(self.bot)("send.already"))
         message, embed, view = preview(self.bot, request, statement)
         if interaction.message is not None:
-            await interaction.response.edit_message(content=message, embed=embed, view=view)
+            await interaction.response.edit_message(
+                content=message, embed=embed, view=view, allowed_mentions=discord.AllowedMentions.none()
+            )
         else:
             await send_private(interaction, message, embed=embed, view=view)
 
@@ -281,7 +283,9 @@ class SendButton(GuardedButton, template=rf"hearth:repair:send:(?P<request>{_ID}
         else:
             reply = texts("send.undeliverable", who=who)
         await schedules.delete_by_owner_key(bot.db, pause_owner_key(request.id))
-        await interaction.edit_original_response(content=reply, embed=None, view=None)
+        await interaction.edit_original_response(
+            content=reply, embed=None, view=None, allowed_mentions=discord.AllowedMentions.none()
+        )
 
 
 class DiscardButton(GuardedButton, template=rf"hearth:repair:discard:(?P<request>{_ID})"):
@@ -647,7 +651,10 @@ class Repair(commands.Cog):
         view = persistent_view(BlockButton(request.initiator_id, self.texts("recipient.button_block")))
         try:
             await channel.get_partial_message(request.dm_message_id).edit(
-                content=self.texts("recipient.withdrawn_dm", name=initiator_name), embeds=[], view=view
+                content=self.texts("recipient.withdrawn_dm", name=initiator_name),
+                embeds=[],
+                view=view,
+                allowed_mentions=discord.AllowedMentions.none(),
             )
         except discord.HTTPException:
             log.info("Could not edit the recipient's copy of repair request %s", request.id)
