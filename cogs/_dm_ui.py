@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self, cast
 
 import discord
@@ -42,8 +43,15 @@ class GuardedButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(
 
     @classmethod
     def from_match(cls, match: re.Match[str], label: str) -> Self:
-        """Build the button from its template match (and its label, as shown)."""
-        raise NotImplementedError
+        """Build the button from its template match (and its label, as shown).
+
+        By default every group of the template is an integer id, passed to
+        ``__init__`` in template order before the label; buttons whose
+        custom_id carries other values override this.
+        """
+        # Subclasses take (ids..., label); GuardedButton's own signature does not apply to them.
+        build = cast("Callable[..., Self]", cls)
+        return build(*(int(value) for value in match.groups()), label)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Run the button's work, answering kindly if anything goes wrong."""

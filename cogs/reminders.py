@@ -124,11 +124,6 @@ class SendGratitudeButton(GuardedButton, template=rf"hearth:appr:thank:(?P<nudge
         super().__init__(f"hearth:appr:thank:{nudge_id}", label, discord.ButtonStyle.primary, row=0)
         self.nudge_id = nudge_id
 
-    @classmethod
-    def from_match(cls, match: re.Match[str], label: str) -> Self:
-        """Build from the custom_id."""
-        return cls(int(match["nudge"]), label)
-
     async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
         """Say how to thank them in the server's gratitude channel, or that the server has none."""
         _, reminder = await own_nudge(bot, self.nudge_id, interaction.user.id)
@@ -150,11 +145,6 @@ class SnoozeButton(GuardedButton, template=rf"hearth:appr:snooze:(?P<nudge>{_ID}
     def __init__(self, nudge_id: int, label: str) -> None:
         super().__init__(f"hearth:appr:snooze:{nudge_id}", label, row=0)
         self.nudge_id = nudge_id
-
-    @classmethod
-    def from_match(cls, match: re.Match[str], label: str) -> Self:
-        """Build from the custom_id."""
-        return cls(int(match["nudge"]), label)
 
     async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
         """Show "In 1 hour / This evening / Tomorrow" privately."""
@@ -219,11 +209,6 @@ class DoneButton(GuardedButton, template=rf"hearth:appr:done:(?P<nudge>{_ID})"):
         super().__init__(f"hearth:appr:done:{nudge_id}", label, discord.ButtonStyle.success, row=0)
         self.nudge_id = nudge_id
 
-    @classmethod
-    def from_match(cls, match: re.Match[str], label: str) -> Self:
-        """Build from the custom_id."""
-        return cls(int(match["nudge"]), label)
-
     async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
         """Mark the nudge done (a pending snooze of it is dropped) and thank the person."""
         nudge, reminder = await own_nudge(bot, self.nudge_id, interaction.user.id)
@@ -244,11 +229,6 @@ class StopReminderButton(GuardedButton, template=rf"hearth:appr:stop:(?P<reminde
     def __init__(self, reminder_id: int, label: str) -> None:
         super().__init__(f"hearth:appr:stop:{reminder_id}", label, row=1)
         self.reminder_id = reminder_id
-
-    @classmethod
-    def from_match(cls, match: re.Match[str], label: str) -> Self:
-        """Build from the custom_id."""
-        return cls(int(match["reminder"]), label)
 
     async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
         """Delete the reminder and its schedules."""

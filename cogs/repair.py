@@ -203,11 +203,6 @@ class WriteButton(GuardedButton, template=rf"hearth:repair:write:(?P<request>{_I
         super().__init__(f"hearth:repair:write:{request_id}", label, discord.ButtonStyle.primary)
         self.request_id = request_id
 
-    @classmethod
-    def from_match(cls, match: re.Match[str], label: str) -> Self:
-        """Build from the custom_id."""
-        return cls(int(match["request"]), label)
-
     async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
         """Open the form; the modal is the first and only response."""
         request = await own_draft(bot, self.request_id, interaction.user.id)
@@ -221,11 +216,6 @@ class PauseButton(GuardedButton, template=rf"hearth:repair:pause:(?P<request>{_I
         super().__init__(f"hearth:repair:pause:{request_id}:{minutes}", label)
         self.request_id = request_id
         self.minutes = minutes
-
-    @classmethod
-    def from_match(cls, match: re.Match[str], label: str) -> Self:
-        """Build from the custom_id."""
-        return cls(int(match["request"]), int(match["minutes"]), label)
 
     async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
         """Schedule the reminder and say when it comes; writing now stays possible."""
@@ -255,11 +245,6 @@ class SendButton(GuardedButton, template=rf"hearth:repair:send:(?P<request>{_ID}
     def __init__(self, request_id: int, label: str) -> None:
         super().__init__(f"hearth:repair:send:{request_id}", label, discord.ButtonStyle.success)
         self.request_id = request_id
-
-    @classmethod
-    def from_match(cls, match: re.Match[str], label: str) -> Self:
-        """Build from the custom_id."""
-        return cls(int(match["request"]), label)
 
     async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
         """Claim the draft, DM the recipient (unless they can't or won't receive it) and say what happened."""
@@ -294,11 +279,6 @@ class DiscardButton(GuardedButton, template=rf"hearth:repair:discard:(?P<request
     def __init__(self, request_id: int, label: str) -> None:
         super().__init__(f"hearth:repair:discard:{request_id}", label, discord.ButtonStyle.danger)
         self.request_id = request_id
-
-    @classmethod
-    def from_match(cls, match: re.Match[str], label: str) -> Self:
-        """Build from the custom_id."""
-        return cls(int(match["request"]), label)
 
     async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
         """Delete the draft and its pause reminder."""
@@ -375,11 +355,6 @@ class BlockButton(GuardedButton, template=rf"hearth:block:(?P<user>{_ID})"):
         super().__init__(f"hearth:block:{user_id}", label, discord.ButtonStyle.danger, row=1)
         self.user_id = user_id
 
-    @classmethod
-    def from_match(cls, match: re.Match[str], label: str) -> Self:
-        """Build from the custom_id."""
-        return cls(int(match["user"]), label)
-
     async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
         """Block, and offer to undo it."""
         texts = texts_of(bot)
@@ -397,11 +372,6 @@ class UnblockButton(GuardedButton, template=rf"hearth:unblock:(?P<user>{_ID})"):
     def __init__(self, user_id: int, label: str) -> None:
         super().__init__(f"hearth:unblock:{user_id}", label)
         self.user_id = user_id
-
-    @classmethod
-    def from_match(cls, match: re.Match[str], label: str) -> Self:
-        """Build from the custom_id."""
-        return cls(int(match["user"]), label)
 
     async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
         """Lift the block."""
