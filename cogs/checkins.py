@@ -31,7 +31,7 @@ from bot.checkins.sharing import join_people
 from bot.content.checkins import CheckinContent
 from bot.db.repos import checkins, users
 from bot.db.repos.checkins import CheckinSource
-from bot.db.repos.schedules import to_unix
+from bot.db.timestamps import to_unix
 from bot.dm import DmUndeliverableError, send_dm
 from bot.errors import InvalidInputError, NotFoundError
 from bot.prompts.timezones import search_timezones

@@ -67,6 +67,7 @@ from bot.clock import Clock
 from bot.db.database import Database, Transaction
 from bot.db.repos import schedules
 from bot.db.repos.schedules import OccurrenceRecord, OccurrenceStatus, Schedule
+from bot.db.timestamps import from_unix
 from bot.pacing import scheduled_sending
 from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError
 from bot.schedule.recurrence import local_date_of, next_occurrence, previous_occurrence
@@ -484,7 +485,7 @@ class ScheduleEngine:
     ) -> _Claim | None:
         """Claim one due row, or skip, pause or drop it; return the claim to deliver, if any."""
         schedule_id = int(row["id"])
-        seen = schedules.from_unix(int(row["next_run_at"]))
+        seen = from_unix(int(row["next_run_at"]))
         try:
             schedule = schedules.schedule_from_row(row)
             plan = _plan(schedule, now)

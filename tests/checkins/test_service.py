@@ -13,7 +13,7 @@ from bot.crypto import DataCipher
 from bot.db.database import Database
 from bot.db.repos import schedules, users
 from bot.db.repos.checkins import CheckinSource
-from bot.db.repos.schedules import to_unix
+from bot.db.timestamps import to_unix
 from bot.schedule.recurrence import Recurrence
 from bot.settings import Settings
 

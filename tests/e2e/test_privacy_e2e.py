@@ -12,7 +12,7 @@ import pytest
 from bot.app import HearthBot
 from bot.crypto import generate_key
 from bot.db.repos import privacy, schedules, users
-from bot.db.repos.schedules import to_unix
+from bot.db.timestamps import to_unix
 from bot.privacy import catalog
 from bot.privacy.keys import DataKeyError
 from bot.privacy.registry import RetainedTable

@@ -11,7 +11,7 @@ from bot.checkins import privacy as checkins_privacy
 from bot.crypto import DataCipher, decode_key, generate_key
 from bot.db.database import Database
 from bot.db.repos import privacy, schedules, users
-from bot.db.repos.schedules import to_unix
+from bot.db.timestamps import to_unix
 from bot.privacy import catalog, foundation, service
 from bot.privacy.registry import (
     Counts,

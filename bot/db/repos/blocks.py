@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.db.database import Database
-from bot.db.repos.schedules import to_unix
+from bot.db.timestamps import to_unix
 
 
 async def block(db: Database, blocker_id: int, blocked_id: int, now: datetime) -> bool:

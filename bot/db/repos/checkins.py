@@ -18,7 +18,7 @@ import aiosqlite
 
 from bot.crypto import DataCipher, SealContext
 from bot.db.database import Database
-from bot.db.repos.schedules import from_unix, to_unix
+from bot.db.timestamps import from_unix, to_unix
 from bot.privacy.registry import SealedColumn
 
 # The one definition of the sealed note column: sealing here and key rotation use the same context.

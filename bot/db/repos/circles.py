@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.db.database import Database
-from bot.db.repos.schedules import from_unix, to_unix
+from bot.db.timestamps import from_unix, to_unix
 
 
 async def join(db: Database, guild_id: int, user_id: int, now: datetime) -> bool:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.db.database import Database
-from bot.db.repos.schedules import Schedule, from_unix, schedule_from_row, to_unix
+from bot.db.repos.schedules import Schedule, schedule_from_row
+from bot.db.timestamps import from_unix, to_unix
 from bot.privacy.registry import RetainedTable
 from bot.privacy.retention import FOREVER, RETENTION_CHOICES
 

@@ -8,7 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.db.database import Database
-from bot.db.repos.schedules import to_unix
+from bot.db.timestamps import to_unix
 
 
 @dataclass(frozen=True)

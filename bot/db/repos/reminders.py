@@ -12,7 +12,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.db.database import Database
-from bot.db.repos.schedules import from_unix, to_unix
+from bot.db.timestamps import from_unix, to_unix
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import aiosqlite
 
 from bot.crypto import DataCipher
 from bot.db.database import Database, Transaction
-from bot.db.repos.schedules import from_unix, to_unix
+from bot.db.timestamps import from_unix, to_unix
 from bot.privacy.registry import SealedColumn
 from bot.repair.statement import Statement
 

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from bot.db.database import Database, Transaction
+from bot.db.timestamps import from_unix, to_unix
 from bot.schedule.recurrence import (
     Recurrence,
     format_local_time,
@@ -91,18 +92,6 @@ class OccurrenceRecord:
     claimed_at: datetime
     finished_at: datetime | None
     attempts: int
-
-
-def to_unix(moment: datetime) -> int:
-    """Return ``moment`` (aware) as whole unix seconds, rounding down."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("expected an aware datetime")
-    return int(moment.timestamp() // 1)
-
-
-def from_unix(seconds: int) -> datetime:
-    """Return unix ``seconds`` as an aware UTC datetime."""
-    return datetime.fromtimestamp(seconds, UTC)
 
 
 def _checked_key(key: str) -> str:

@@ -9,7 +9,7 @@ from enum import StrEnum
 import aiosqlite
 
 from bot.db.database import Database
-from bot.db.repos.schedules import from_unix, to_unix
+from bot.db.timestamps import from_unix, to_unix
 
 
 class SuggestionStatus(StrEnum):

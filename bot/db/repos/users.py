@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db.database import Database
-from bot.db.repos.schedules import from_unix, to_unix
+from bot.db.timestamps import from_unix, to_unix
 
 
 @dataclass(frozen=True)
