@@ -60,9 +60,13 @@ def permission_label(name: str) -> str:
     return _PERMISSION_NAMES.get(name, name.replace("_", " ").title())
 
 
+def join_names(names: list[str]) -> str:
+    """Join names as "A", "A and B" or "A, B and C"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def join_labels(names: list[str]) -> str:
     """Return permission names as readable, bolded text ("**A**, **B** and **C**")."""
-    labels = [f"**{permission_label(name)}**" for name in names]
-    if len(labels) <= 1:
-        return "".join(labels)
-    return ", ".join(labels[:-1]) + " and " + labels[-1]
+    return join_names([f"**{permission_label(name)}**" for name in names])

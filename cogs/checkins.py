@@ -27,7 +27,6 @@ from bot.checkins.form import (
     validate_needs,
 )
 from bot.checkins.replies import saved_text, score_saved_text
-from bot.checkins.sharing import join_people
 from bot.content.checkins import CheckinContent
 from bot.db.repos import checkins, users
 from bot.db.repos.checkins import CheckinSource
@@ -35,7 +34,7 @@ from bot.db.timestamps import to_unix
 from bot.dm import DmUndeliverableError, send_dm
 from bot.errors import InvalidInputError, NotFoundError
 from bot.prompts.timezones import search_timezones
-from bot.replies import fit_message, send_private
+from bot.replies import fit_message, join_names, send_private
 from bot.schedule.engine import Occurrence
 from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError
 from bot.schedule.recurrence import Recurrence, format_local_time, is_valid_timezone, parse_local_time
@@ -230,7 +229,7 @@ class ShareSelect(
         outcome = await service.share(bot, checkin, author, [member.id for member in chosen])
 
         def people(ids: list[int]) -> str:
-            return join_people([f"<@{user_id}>" for user_id in ids])
+            return join_names([f"<@{user_id}>" for user_id in ids])
 
         lines = []
         for key, ids in (

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.content.checkins import CheckinTexts
-from bot.schedule.days import DAY_NAMES, WEEKDAYS, WEEKEND, join_names, parse_day_set
+from bot.replies import join_names
+from bot.schedule.days import DAY_NAMES, WEEKDAYS, WEEKEND, parse_day_set
 from bot.schedule.recurrence import ALL_WEEKDAYS
 
 # Autocomplete suggestions: (shown name, value the command receives).

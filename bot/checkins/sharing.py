@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.content.checkins import CheckinContent
 from bot.db.repos.checkins import Checkin
-from bot.ui import MESSAGE_LIMIT
+from bot.replies import fit_message
 
 
 def share_text(checkin: Checkin, author: str, content: CheckinContent) -> str:
@@ -22,11 +22,4 @@ def share_text(checkin: Checkin, author: str, content: CheckinContent) -> str:
     if needs:
         lines.append(texts("share.dm_needs", needs=", ".join(needs)))
     lines.append(texts("share.dm_footer"))
-    return "\n".join(lines)[:MESSAGE_LIMIT]
-
-
-def join_people(names: list[str]) -> str:
-    """Return "A", "A and B" or "A, B and C"."""
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return fit_message("\n".join(lines))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.schedule.days import DAY_NAMES, WEEKDAYS, WEEKEND, day_index, join_names, parse_day_set
+from bot.replies import join_names
+from bot.schedule.days import DAY_NAMES, WEEKDAYS, WEEKEND, day_index, parse_day_set
 from bot.schedule.recurrence import ALL_WEEKDAYS, echo
 
 __all__ = [

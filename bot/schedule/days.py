@@ -55,10 +55,3 @@ def parse_day_set(text: str) -> frozenset[int] | None:
     if not days or None in days:
         return None
     return frozenset(day for day in days if day is not None)
-
-
-def join_names(names: list[str]) -> str:
-    """Join names as "A", "A and B" or "A, B and C"."""
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]

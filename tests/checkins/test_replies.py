@@ -8,10 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.checkins.replies import saved_text, score_saved_text
-from bot.checkins.sharing import join_people, share_text
+from bot.checkins.sharing import share_text
 from bot.content.checkins import CheckinContent, load_checkin_content
 from bot.content.library import CONTENT_DIR
 from bot.db.repos.checkins import Checkin, CheckinSource
+from bot.replies import join_names
 
 CONTENT = load_checkin_content(CONTENT_DIR / "checkins.toml")
 NOW = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
@@ -66,9 +67,9 @@ def test_share_text_never_contains_the_note(note: str) -> None:
         assert note.strip() not in text
 
 
-def test_join_people_reads_naturally() -> None:
+def test_join_names_reads_naturally() -> None:
     """Lists of people are joined with commas and "and"."""
-    assert join_people([]) == ""
-    assert join_people(["A"]) == "A"
-    assert join_people(["A", "B"]) == "A and B"
-    assert join_people(["A", "B", "C"]) == "A, B and C"
+    assert join_names([]) == ""
+    assert join_names(["A"]) == "A"
+    assert join_names(["A", "B"]) == "A and B"
+    assert join_names(["A", "B", "C"]) == "A, B and C"

@@ -1,7 +1,8 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.schedule.days import DAY_NAMES, WEEKDAYS, WEEKEND, join_names, parse_day_set
+from bot.replies import join_names
+from bot.schedule.days import DAY_NAMES, WEEKDAYS, WEEKEND, parse_day_set
 from bot.schedule.recurrence import ALL_WEEKDAYS
 
 
