@@ -35,6 +35,7 @@ from bot.dm import DmUndeliverableError, send_dm
 from bot.errors import InvalidInputError, NotFoundError
 from bot.prompts.timezones import search_timezones
 from bot.replies import fit_message, join_names, send_private
+from bot.safety import mentions_danger
 from bot.schedule.engine import Occurrence
 from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError
 from bot.schedule.recurrence import Recurrence, format_local_time, is_valid_timezone, parse_local_time
@@ -58,6 +59,15 @@ NO_MENTIONS = discord.AllowedMentions.none()
 def _bot(interaction: discord.Interaction[Any]) -> HearthBot:
     """Return the Hearth bot behind an interaction."""
     return cast("HearthBot", interaction.client)
+
+
+def note_pointer_for(bot: HearthBot, note: str | None, resources: str) -> str | None:
+    """Return the gentle pointer to help when the note speaks of self-harm or danger, else None.
+
+    Only the author's private reply carries it: the match itself is never logged, stored or shared.
+    """
+    safety = bot.content.resources.safety
+    return safety.pointer(resources) if mentions_danger(note, safety.phrases) else None
 
 
 # --- the form -------------------------------------------------------------------------------------
@@ -134,6 +144,7 @@ class CheckinForm(HearthModal):
         content = bot.content.checkins
         resources = bot.command_directory.mention("resources")
         in_guild = interaction.guild_id is not None
+        note_pointer = note_pointer_for(bot, self.note.value, resources)
         if self.details_for is not None:
             updated = await checkins.update_details(
                 bot.db,
@@ -148,7 +159,13 @@ class CheckinForm(HearthModal):
             if updated is None:
                 raise NotFoundError(content.texts("checkin.not_found"))
             reply = saved_text(
-                updated.score, updated.needs, content, resources=resources, in_guild=False, thanks=False
+                updated.score,
+                updated.needs,
+                content,
+                resources=resources,
+                in_guild=False,
+                thanks=False,
+                note_pointer=note_pointer,
             )
             await send_private(interaction, fit_message(reply))
             return
@@ -162,7 +179,14 @@ class CheckinForm(HearthModal):
         saved = await service.save_checkin(bot, interaction.user.id, answers, CheckinSource.COMMAND)
         if saved is None:
             raise RuntimeError("a check-in without a prompt key was not stored")
-        reply = saved_text(answers.score, answers.needs, content, resources=resources, in_guild=in_guild)
+        reply = saved_text(
+            answers.score,
+            answers.needs,
+            content,
+            resources=resources,
+            in_guild=in_guild,
+            note_pointer=note_pointer,
+        )
         view: discord.ui.View | None = None
         if in_guild:
             view = discord.ui.View(timeout=None)

@@ -1,4 +1,4 @@
-"""/resources: where to find professional help and crisis lines."""
+"""/resources [country]: where to find professional help, crisis lines and domestic-violence lines."""
 
 from __future__ import annotations
 
@@ -8,26 +8,33 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.content.resources import ResourcesContent
+from bot.content.resources import Country, ResourcesContent, resources_parts
 from bot.ui import HEARTH_COLOUR
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
 
+# The typed country is echoed back when unknown; a short piece is enough to recognise it.
+ECHO_LIMIT = 50
+NO_MENTIONS = discord.AllowedMentions.none()
 
-def build_resources_embed(content: ResourcesContent) -> discord.Embed:
-    """Render the help and crisis lines as one embed."""
-    embed = discord.Embed(
-        title=content.title, description=f"{content.intro}\n\n{content.emergency}", colour=HEARTH_COLOUR
-    )
-    for resource in content.resources:
-        embed.add_field(
-            name=f"{resource.name} · {resource.region}",
-            value=f"{resource.detail}\n{resource.url}",
-            inline=False,
-        )
-    embed.set_footer(text=content.footer)
+
+def build_resources_embed(
+    content: ResourcesContent, country: Country | None = None, *, resources: str = "/resources"
+) -> discord.Embed:
+    """Render the directory, then a country's lines (or the list of countries), as one embed."""
+    parts = resources_parts(content, country, resources=resources)
+    embed = discord.Embed(title=parts.title, description=parts.description, colour=HEARTH_COLOUR)
+    for name, value in parts.fields:
+        embed.add_field(name=name, value=value, inline=False)
+    embed.set_footer(text=parts.footer)
     return embed
+
+
+def unknown_country_text(content: ResourcesContent, typed: str, *, resources: str) -> str:
+    """Return the kind reply for a country we don't list, with what was typed shown safely."""
+    shown = discord.utils.escape_markdown(discord.utils.escape_mentions(typed.strip()[:ECHO_LIMIT]))
+    return content.unknown_country.format(country=shown, resources=resources)
 
 
 class Resources(commands.Cog):
@@ -36,13 +43,42 @@ class Resources(commands.Cog):
     def __init__(self, bot: HearthBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="resources", description="Professional help and crisis lines")
+    @app_commands.command(
+        name="resources", description="Professional help, crisis and domestic-violence lines"
+    )
+    @app_commands.describe(country="Your country, for its own lines (type to search)")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
-    async def resources(self, interaction: discord.Interaction[HearthBot]) -> None:
-        """Show the help and crisis lines, only to the person who asked."""
+    async def resources(
+        self, interaction: discord.Interaction[HearthBot], country: str | None = None
+    ) -> None:
+        """Show the lines, only to the person who asked."""
+        content = self.bot.content.resources
+        mention = self.bot.command_directory.mention("resources")
+        chosen: Country | None = None
+        if country is not None and country.strip():
+            chosen = content.find_country(country)
+            if chosen is None:
+                await interaction.response.send_message(
+                    unknown_country_text(content, country, resources=mention),
+                    ephemeral=True,
+                    allowed_mentions=NO_MENTIONS,
+                )
+                return
         await interaction.response.send_message(
-            embed=build_resources_embed(self.bot.content.resources), ephemeral=True
+            embed=build_resources_embed(content, chosen, resources=mention),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
         )
+
+    @resources.autocomplete("country")
+    async def country_autocomplete(
+        self, interaction: discord.Interaction[HearthBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Suggest listed countries whose name or code matches what was typed (at most 25)."""
+        return [
+            app_commands.Choice(name=f"{country.name} ({country.code})", value=country.code)
+            for country in self.bot.content.resources.search_countries(current)
+        ]
 
 
 async def setup(bot: HearthBot) -> None:

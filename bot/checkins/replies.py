@@ -31,14 +31,21 @@ def saved_text(
     resources: str,
     in_guild: bool,
     thanks: bool = True,
+    note_pointer: str | None = None,
 ) -> str:
-    """Return the reply to a saved check-in: thanks, suggestions, the low-score pointer, sharing, safety."""
+    """Return the reply to a saved check-in: thanks, suggestions, the pointer to help, sharing, safety.
+
+    ``note_pointer`` is the gentle message for a note that speaks of self-harm or danger; it
+    takes the low-score line's place, since both point to the same help.
+    """
     texts = content.texts
     parts: list[str] = []
     if thanks:
         parts.append(texts("saved.thanks", score=score, label=content.score(score).label))
     parts.append(suggestions_text(needs, content))
-    if is_low(score):
+    if note_pointer:
+        parts.append(note_pointer)
+    elif is_low(score):
         parts.append(texts("saved.low_score", resources=resources))
     parts.append(texts("saved.share_hint" if in_guild else "saved.share_in_dm"))
     parts.append(texts("saved.safety"))

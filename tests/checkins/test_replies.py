@@ -73,3 +73,14 @@ def test_join_names_reads_naturally() -> None:
     assert join_names(["A"]) == "A"
     assert join_names(["A", "B"]) == "A and B"
     assert join_names(["A", "B", "C"]) == "A, B and C"
+
+
+def test_note_pointer_replaces_the_low_score_line_and_appears_for_any_score(content: CheckinContent) -> None:
+    """A danger note brings the gentle pointer at any score, once, and never the low-score line."""
+    pointer = "GENTLE POINTER </resources:1>"
+    for score in range(1, 6):
+        text = saved_text(score, [], content, resources="</resources:1>", in_guild=True, note_pointer=pointer)
+        assert text.count("</resources:1>") == 1
+        assert pointer in text
+        assert content.texts("saved.low_score", resources="</resources:1>") not in text
+    assert pointer not in saved_text(4, [], content, resources="r", in_guild=True)

@@ -162,7 +162,9 @@ async def test_resources_is_ephemeral_with_crisis_lines(
     running_bot: HearthBot, driver: Driver, standard_world: StandardWorld
 ) -> None:
     """/resources answers only the asker, with the directory, 988 and Crisis Text Line."""
-    handle = await driver.invoke_slash(standard_world.general, standard_world.alice, "resources")
+    handle = await driver.invoke_slash(
+        standard_world.general, standard_world.alice, "resources", {"country": "US"}
+    )
     response = await handle.response()
     assert response.type == 4 and response.ephemeral
     text = json.dumps(response.embeds)

@@ -1,0 +1,163 @@
+"""content/resources.toml: the shipped lines are complete and fit, and broken files are explained."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.content.errors import ContentError
+from bot.content.library import CONTENT_DIR
+from bot.content.resources import (
+    LONGEST_MENTION,
+    MIN_COUNTRIES,
+    ResourcesContent,
+    load_resources,
+    resources_parts,
+    stale_cutoff,
+    stale_lines,
+)
+from bot.ui import embed_fits
+from cogs.resources import build_resources_embed
+
+SHIPPED = CONTENT_DIR / "resources.toml"
+
+
+@pytest.fixture(scope="module")
+def content() -> ResourcesContent:
+    return load_resources(SHIPPED)
+
+
+def test_shipped_resources_cover_enough_countries_with_both_kinds_of_line(content: ResourcesContent) -> None:
+    """At least 8 countries, unique codes, each with a crisis line and a domestic-violence line."""
+    assert len(content.countries) >= MIN_COUNTRIES
+    assert len({c.code for c in content.countries}) == len(content.countries)
+    for country in content.countries:
+        kinds = {line.kind for line in country.lines}
+        assert {"crisis", "abuse"} <= kinds, country.name
+    assert content.international.url == "https://findahelpline.com"
+
+
+def test_every_shipped_line_is_https_dated_and_says_what_it_was_checked_against(
+    content: ResourcesContent,
+) -> None:
+    """Each entry has an https address, a real date no later than today and a note of its source."""
+    lines = [content.international] + [line for c in content.countries for line in c.lines]
+    for line in lines:
+        assert line.url.startswith("https://")
+        assert isinstance(line.verified, dt.date) and line.verified <= dt.datetime.now(dt.UTC).date()
+        assert line.checked
+
+
+def test_well_known_numbers_are_listed(content: ResourcesContent) -> None:
+    """A few national numbers that must never silently disappear."""
+    by_code = {c.code: " ".join(line.detail for line in c.lines) for c in content.countries}
+    assert "988" in by_code["US"] and "1-800-799-7233" in by_code["US"]
+    assert "116 123" in by_code["GB"] and "0808 2000 247" in by_code["GB"]
+    assert "13 11 14" in by_code["AU"] and "1800 737 732" in by_code["AU"]
+    assert "116 016" in by_code["DE"] and "3919" in by_code["FR"]
+
+
+def test_every_view_fits_one_embed(content: ResourcesContent) -> None:
+    """The directory view and each country's view stay within Discord's embed limits."""
+    for country in (None, *content.countries):
+        embed = build_resources_embed(content, country, resources=LONGEST_MENTION)
+        assert embed_fits(embed)
+        assert len(embed.fields) <= 25
+
+
+def test_country_view_shows_the_directory_then_dated_lines(content: ResourcesContent) -> None:
+    """Picking a country adds its lines, each with "last verified <date>"; no country lists them all."""
+    germany = content.find_country("de")
+    assert germany is not None and content.find_country("Germany") == germany
+    parts = resources_parts(content, germany, resources="</resources:1>")
+    assert parts.fields[0][0] == "Find A Helpline"
+    assert [name for name, _ in parts.fields[1:]] == [line.name for line in germany.lines]
+    assert all("last verified 27 November 2026" in value for _, value in parts.fields)
+    overview = resources_parts(content, None, resources="</resources:1>")
+    listing = overview.fields[-1][1]
+    assert "</resources:1>" in listing
+    assert all(c.name in listing for c in content.countries)
+
+
+def test_country_search_matches_codes_and_names_within_25(content: ResourcesContent) -> None:
+    """Autocomplete finds by code or part of a name, and never offers more than 25."""
+    assert content.search_countries("nz")[0].code == "NZ"
+    assert [c.code for c in content.search_countries("zeal")] == ["NZ"]
+    assert content.search_countries("atlantis") == []
+    assert len(content.search_countries("")) == min(25, len(content.countries))
+    assert content.find_country("Narnia") is None
+
+
+def test_stale_lines_are_those_older_than_twelve_months(content: ResourcesContent) -> None:
+    """Nothing is stale a year to the day later; everything is the day after."""
+    newest = max(line.verified for c in content.countries for line in c.lines)
+    oldest = min(line.verified for c in content.countries for line in c.lines)
+    assert stale_lines(content, oldest.replace(year=oldest.year + 1)) == []
+    later = stale_lines(content, newest.replace(year=newest.year + 1) + dt.timedelta(days=1))
+    assert len(later) == 1 + sum(len(c.lines) for c in content.countries)
+    assert stale_cutoff(dt.date(2028, 2, 29)) == dt.date(2027, 2, 28)
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "resources.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems_for(tmp_path: Path, text: str) -> str:
+    with pytest.raises(ContentError) as caught:
+        load_resources(write(tmp_path, text))
+    return "\n".join(caught.value.problems)
+
+
+def shipped() -> str:
+    return SHIPPED.read_text(encoding="utf-8")
+
+
+def test_broken_lines_are_each_explained(tmp_path: Path) -> None:
+    """Plain http, a quoted date and a missing source are refused, naming the place."""
+    text = shipped()
+    text = text.replace('url = "https://988lifeline.org"', 'url = "http://988lifeline.org"', 1)
+    text = text.replace("verified = 2026-11-27", 'verified = "2026-11-27"', 1)
+    text = text.replace('checked = "address: stored pages endvaw.ca', 'unchecked = "x', 1)
+    problems = problems_for(tmp_path, text)
+    assert "'url' must start with https://" in problems
+    assert "[international]: 'verified' must be a TOML date" in problems
+    assert "'checked' must be a non-empty string" in problems
+
+
+def test_repeated_countries_and_missing_crisis_lines_are_refused(tmp_path: Path) -> None:
+    """Two countries with one code, or a country with only a domestic-violence line, are refused."""
+    text = shipped().replace('code = "CA"', 'code = "US"')
+    assert "code 'US' is listed twice" in problems_for(tmp_path, text)
+    head, _, rest = shipped().partition('code = "NL"')
+    only_abuse = rest.replace('kind = "crisis"', 'kind = "abuse"', 1)
+    assert "at least one line must be a crisis line" in problems_for(
+        tmp_path, head + 'code = "NL"' + only_abuse
+    )
+
+
+def test_too_few_countries_and_oversized_views_are_refused(tmp_path: Path) -> None:
+    """Fewer than 8 countries, or a line too long for an embed field, is refused."""
+    head, _, _ = shipped().partition("[[country]]")
+    _, _, safety = shipped().partition("[safety]")
+    assert "at least 8 countries are needed (0 listed)" in problems_for(tmp_path, head + "[safety]" + safety)
+    long_name = "N" * 300
+    text = shipped().replace('name = "Veilig Thuis"', f'name = "{long_name}"')
+    assert "at most 256" in problems_for(tmp_path, text)
+
+
+def test_safety_phrases_must_be_distinct_words(tmp_path: Path) -> None:
+    """A phrase repeated (after ignoring case and punctuation) or without letters is refused."""
+    text = shipped().replace('    "selfharm",\n', '    "Self-Harm",\n    "...",\n')
+    problems = problems_for(tmp_path, text)
+    assert "'Self-Harm' is listed twice" in problems
+    assert "'...' has no letters or digits" in problems
+
+
+def test_unknown_placeholders_are_refused(tmp_path: Path) -> None:
+    """A template using a placeholder the code doesn't fill is refused."""
+    text = shipped().replace('verified_label = "last verified {date}"', 'verified_label = "checked {when}"')
+    assert "'verified_label' uses unknown placeholders ['when']" in problems_for(tmp_path, text)

@@ -1,0 +1,142 @@
+"""/resources and the gentle pointer after a check-in note, through the real bot on the fake Discord."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from bot.app import HearthBot
+from bot.db.repos import checkins
+from cogs.checkins import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
+from tests.e2e.conftest import StandardWorld
+from tests.e2e.driver import Driver
+from tests.e2e.fake_discord.interactions import InteractionHandle
+from tests.e2e.fake_discord.world import Channel, Message, User
+
+pytestmark = pytest.mark.e2e
+
+# A note with a danger phrase, and a marker word to look for in logs and messages.
+DANGER_NOTE = "zephyrquill  some nights I want to\u200b DIE"
+CALM_NOTE = "zephyrquill a long walk and a good dinner"
+
+
+def public_messages(driver: Driver, world: StandardWorld) -> list[Message]:
+    """Return every non-ephemeral message in the server's channels."""
+    channels = [driver.world.channels[c] for c in world.guild.channel_ids]
+    return [m for channel in channels for m in driver.messages_in(channel)]
+
+
+def text_of(message: Message) -> str:
+    """Return everything a message shows as one string."""
+    return message.content + json.dumps(message.embeds) + json.dumps(message.components)
+
+
+async def check_in(
+    driver: Driver, channel: Channel, user: User, *, score: str, note: str
+) -> InteractionHandle:
+    """Run /checkin now and submit the form with ``note``."""
+    opened = await driver.invoke_slash(channel, user, "checkin now")
+    assert (await opened.response()).type == 9
+    return await driver.submit_modal(
+        opened, {SCORE_FIELD: score, FEELINGS_FIELD: ["tired"], NEEDS_FIELD: ["space"], NOTE_FIELD: note}
+    )
+
+
+async def test_resources_without_a_country_lists_the_directory_and_countries(
+    running_bot: HearthBot, driver: Driver, standard_world: StandardWorld
+) -> None:
+    """Only the asker sees it: the directory, emergency advice and how to pick a country."""
+    handle = await driver.invoke_slash(standard_world.general, standard_world.alice, "resources")
+    response = await handle.response()
+    assert response.type == 4 and response.ephemeral
+    text = json.dumps(response.embeds)
+    assert "findahelpline.com" in text and "emergency" in text and "last verified" in text
+    for country in running_bot.content.resources.countries:
+        assert country.name in text
+    assert driver.messages_in(standard_world.general) == []
+
+
+async def test_resources_for_a_country_in_dms_shows_its_dated_lines(
+    running_bot: HearthBot, driver: Driver, standard_world: StandardWorld
+) -> None:
+    """Picked by code in DMs: the directory plus that country's lines, each with its date."""
+    dm = driver.dm_channel(standard_world.alice)
+    handle = await driver.invoke_slash(dm, standard_world.alice, "resources", {"country": "GB"})
+    response = await handle.response()
+    assert response.ephemeral
+    [embed] = response.embeds
+    names = [field["name"] for field in embed["fields"]]
+    assert names == ["Find A Helpline", "Samaritans", "National Domestic Abuse Helpline"]
+    assert all("last verified" in field["value"] for field in embed["fields"])
+    assert "116 123" in json.dumps(embed) and "0808 2000 247" in json.dumps(embed)
+
+
+async def test_unknown_country_is_answered_kindly_and_autocomplete_offers_matches(
+    running_bot: HearthBot, driver: Driver, standard_world: StandardWorld
+) -> None:
+    """An unknown country gets a private, mention-free note; autocomplete matches names and codes."""
+    world = standard_world
+    handle = await driver.invoke_slash(
+        world.general, world.alice, "resources", {"country": "@everyone Narnia"}
+    )
+    response = await handle.response()
+    assert response.ephemeral and response.embeds == []
+    assert "Narnia" in (response.content or "") and "Find A Helpline" in (response.content or "")
+    assert response.allowed_mentions == {"parse": []}
+    assert driver.messages_in(world.general) == []
+    suggestions = await driver.invoke_autocomplete(
+        world.general, world.alice, "resources", {"country": "zeal"}, focused="country"
+    )
+    await suggestions.response()
+    assert suggestions.choices is not None
+    assert [c["value"] for c in suggestions.choices] == ["NZ"]
+
+
+async def test_danger_note_brings_a_private_pointer_never_logged_or_shared(
+    running_bot: HearthBot,
+    driver: Driver,
+    standard_world: StandardWorld,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The ephemeral reply points gently to /resources; no log, channel post or shared summary shows it."""
+    world = standard_world
+    # As in test_private_logs_e2e: all of ours, discord.py from INFO (its DEBUG echoes raw payloads).
+    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG, logger="bot")
+    caplog.set_level(logging.DEBUG, logger="cogs")
+    pointer_start = running_bot.content.resources.safety.message.split("{")[0].strip()[:40]
+    submitted = await check_in(driver, world.general, world.alice, score="4", note=DANGER_NOTE)
+    reply = await submitted.response()
+    assert reply.type == 4 and reply.ephemeral
+    assert pointer_start in (reply.content or "")
+    assert "resources" in (reply.content or "")
+    message = submitted.original_message()
+    assert message is not None
+    [share_id] = [c for c in message.custom_ids() if c.startswith("hearth:checkin:share:")]
+    shared = await driver.select(message, share_id, [world.admin], user=world.alice)
+    first = await shared.response()
+    if first.type == 5:
+        await shared.wait_for_followups()
+    [summary] = driver.dms_to(world.admin)
+    assert pointer_start not in text_of(summary) and "resources" not in text_of(summary)
+    assert "zephyrquill" not in text_of(summary) and "DIE" not in text_of(summary)
+    assert public_messages(driver, world) == []
+    logged = caplog.text.casefold()
+    for forbidden in ("zephyrquill", "want to", "safety", "danger", "pointer", pointer_start.casefold()):
+        assert forbidden not in logged
+    [saved] = await checkins.list_for_user(running_bot.db, world.alice.id)
+    assert saved.note == DANGER_NOTE.strip() and saved.score == 4
+
+
+async def test_calm_note_gets_no_pointer_unless_the_score_is_low(
+    running_bot: HearthBot, driver: Driver, standard_world: StandardWorld
+) -> None:
+    """A calm note at 4 mentions no help lines; at 2 only the usual low-score line does."""
+    world = standard_world
+    message_start = running_bot.content.resources.safety.message.split("{")[0].strip()[:40]
+    calm = await (await check_in(driver, world.general, world.alice, score="4", note=CALM_NOTE)).response()
+    assert calm.ephemeral and "resources" not in (calm.content or "")
+    low = await (await check_in(driver, world.general, world.alice, score="2", note=CALM_NOTE)).response()
+    assert "resources" in (low.content or "") and message_start not in (low.content or "")
