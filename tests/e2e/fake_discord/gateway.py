@@ -71,6 +71,56 @@ def required_intent(event: str, data: JSON) -> int:
     return 0
 
 
+# Events about the session itself: every shard gets its own; never routed by guild.
+_SESSION_EVENTS = frozenset({"READY", "RESUMED"})
+# Guild events that name their guild by "id" instead of "guild_id".
+_GUILD_ID_IS_ID = frozenset({"GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"})
+UNSHARDED = (0, 1)
+
+
+def shard_for_guild(guild_id: int, num_shards: int) -> int:
+    """Return the shard that owns a guild (Discord's sharding formula)."""
+    return (guild_id >> 22) % num_shards
+
+
+def event_guild_id(event: str, data: Any) -> int | None:
+    """Return the guild an event is about, or None for session and DM events."""
+    if not isinstance(data, dict):
+        return None
+    if data.get("guild_id") is not None:
+        return int(data["guild_id"])
+    if event in _GUILD_ID_IS_ID and data.get("id") is not None:
+        return int(data["id"])
+    return None
+
+
+def shard_receives(shard: tuple[int, int], event: str, data: Any) -> bool:
+    """Return True if a session identified as ``shard`` gets this event (DMs go to shard 0 only)."""
+    if event in _SESSION_EVENTS:
+        return True
+    shard_id, num_shards = shard
+    guild_id = event_guild_id(event, data)
+    if guild_id is None:
+        return shard_id == 0
+    return shard_for_guild(guild_id, num_shards) == shard_id
+
+
+def parse_shard(data: JSON) -> tuple[int, int] | None:
+    """Return IDENTIFY's [shard_id, num_shards] (default [0, 1]), or None when it is invalid."""
+    if data.get("shard") is None:
+        return UNSHARDED
+    shard = data["shard"]
+    if not isinstance(shard, list) or len(shard) != 2:
+        return None
+    shard_id, num_shards = shard
+    # bool is an int subclass, but [true, 2] is no shard Discord would accept.
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in (shard_id, num_shards)):
+        return None
+    if num_shards < 1 or not 0 <= shard_id < num_shards:
+        return None
+    return shard_id, num_shards
+
+
 class ZlibStream:
     """zlib-stream transport compression: one deflate stream per connection, Z_SYNC_FLUSH per message."""
 
@@ -105,6 +155,7 @@ class Session:
     connection: Connection | None = None
     invalid: bool = False
     presence: JSON | None = None
+    shard: tuple[int, int] = UNSHARDED
 
 
 class Connection:
@@ -158,6 +209,8 @@ class Gateway:
         self.protocol_errors: list[str] = []
         self.presence_updates: list[JSON] = []
         self.member_requests: list[JSON] = []
+        # What GET /gateway/bot recommends; tests raise it to let discord.py pick the shard count.
+        self.recommended_shards = 1
         self._changed = asyncio.Condition()
         self._closing = False
 
@@ -169,8 +222,12 @@ class Gateway:
         valid = [s for s in self.sessions.values() if not s.invalid]
         return valid[-1] if valid else None
 
+    def sessions_for_shard(self, shard_id: int, num_shards: int) -> list[Session]:
+        """Return every session (valid or not) that identified as [shard_id, num_shards], oldest first."""
+        return [s for s in self.sessions.values() if s.shard == (shard_id, num_shards)]
+
     async def dispatch(self, event: str, data: JSON) -> int:
-        """Send an event to every valid session that has the intent; return how many got it."""
+        """Send an event to every valid session that has the intent and owns it; return how many got it."""
         sent = 0
         for session in list(self.sessions.values()):
             if session.invalid:
@@ -178,8 +235,8 @@ class Gateway:
             need = required_intent(event, data)
             if need and not session.intents & need:
                 continue
-            await self._dispatch_to(session, event, data)
-            sent += 1
+            if await self._dispatch_to(session, event, data):
+                sent += 1
         return sent
 
     async def drop(self, mode: str = "abort", *, code: int = 4000) -> None:
@@ -298,13 +355,18 @@ class Gateway:
             if intents & PRIVILEGED_INTENTS & ~self.world.application.privileged_intents:
                 await conn.close(code=4014, message=b"Disallowed intent(s)")
                 return
-            session = Session(id=secrets.token_hex(16), intents=intents, identify=data)
+            shard = parse_shard(data)
+            if shard is None:
+                await conn.close(code=4010, message=b"Invalid shard")
+                return
+            self._retire_dead_sessions(shard)
+            session = Session(id=secrets.token_hex(16), intents=intents, identify=data, shard=shard)
             self.sessions[session.id] = session
             session.connection = conn
             conn.session = session
             handshake.session_id = session.id
             handshake.accepted = True
-            guilds = self.world.bot_guilds()
+            guilds = [g for g in self.world.bot_guilds() if shard_for_guild(g.id, shard[1]) == shard[0]]
             ready = {
                 "v": 10,
                 "user": {**self.world.bot_user.payload(), "verified": True, "mfa_enabled": False},
@@ -312,7 +374,7 @@ class Gateway:
                 "session_id": session.id,
                 "session_type": "normal",
                 "resume_gateway_url": self._url(),
-                "shard": [0, 1],
+                "shard": list(shard),
                 "application": {"id": str(self.world.application.id), "flags": self.world.application.flags},
                 "private_channels": [],
                 "presences": [],
@@ -331,6 +393,16 @@ class Gateway:
                     )
         finally:
             handshake.completed.set()
+
+    def _retire_dead_sessions(self, shard: tuple[int, int]) -> None:
+        """Invalidate older sessions of this shard whose process is gone, so events stop piling up.
+
+        A session that still has a connection is left alone (Discord lets it run), and one that
+        is merely disconnected stays resumable until the same shard identifies afresh.
+        """
+        for old in self.sessions_for_shard(*shard):
+            if old.connection is None:
+                old.invalid = True
 
     async def _resume(self, conn: Connection, data: JSON) -> None:
         """RESUME: replay what the client missed and send RESUMED, or INVALID_SESSION."""
@@ -379,10 +451,18 @@ class Gateway:
             chunk["nonce"] = data["nonce"]
         await self._dispatch_to(session, "GUILD_MEMBERS_CHUNK", chunk)
 
-    async def _dispatch_to(self, session: Session, event: str, data: Any) -> None:
-        """Give the event the session's next sequence number, buffer it and send it if connected."""
+    async def _dispatch_to(self, session: Session, event: str, data: Any) -> bool:
+        """Give the event the session's next sequence number, buffer it and send it if connected.
+
+        Events of a guild another shard owns (and DM events, on shards other than 0) are dropped
+        here rather than only in ``dispatch``, because the driver also sends straight to sessions.
+        Return whether the session got the event.
+        """
+        if not shard_receives(session.shard, event, data):
+            return False
         session.seq += 1
         payload = {"op": OP_DISPATCH, "t": event, "s": session.seq, "d": data}
         session.buffer.append(payload)
         if session.connection is not None:
             await session.connection.send(payload)
+        return True
