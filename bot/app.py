@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import pkgutil
+from typing import Any
 
 import discord
 import yarl
@@ -68,6 +69,11 @@ class HearthBot(commands.Bot):
     command_directory: CommandDirectory
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None, force_sync: bool = False) -> None:
+        shards = settings.shard_scope
+        # Only the sharded client takes these; discord.Client would read them as one single shard.
+        shard_options: dict[str, Any] = (
+            {} if shards is None else {"shard_count": shards.count, "shard_ids": sorted(shards.ids)}
+        )
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -76,6 +82,7 @@ class HearthBot(commands.Bot):
             tree_cls=AppTree,
             max_messages=None,
             allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
+            **shard_options,
         )
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
@@ -105,6 +112,7 @@ class HearthBot(commands.Bot):
             self.clock,
             grace=self.settings.schedule_grace,
             tick_seconds=self.settings.scheduler_tick_seconds,
+            shards=self.settings.shard_scope,
         )
         for extension in cog_extensions():
             try:
@@ -146,9 +154,14 @@ class HearthBot(commands.Bot):
             await self.db.close()
 
 
+class ShardedHearthBot(HearthBot, commands.AutoShardedBot):
+    """Hearth running the shards SHARD_IDS of SHARD_COUNT, one gateway connection per shard."""
+
+
 def create_bot(settings: Settings, *, clock: Clock | None = None, force_sync: bool = False) -> HearthBot:
-    """Build the bot exactly as `python -m bot` does."""
-    return HearthBot(settings, clock=clock, force_sync=force_sync)
+    """Build the bot exactly as `python -m bot` does: sharded when SHARD_COUNT is set."""
+    bot_class = HearthBot if settings.shard_scope is None else ShardedHearthBot
+    return bot_class(settings, clock=clock, force_sync=force_sync)
 
 
 async def run_bot(bot: HearthBot) -> None:

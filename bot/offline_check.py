@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
 from pathlib import Path
 
 from bot.content.errors import ContentError
 from bot.content.library import load_content
-from bot.db.database import Database, sqlite_path_from_url
+from bot.content.resources import stale_lines
+from bot.db.database import Database, dialect_of, redact_url, sqlite_path_from_url
 from bot.db.migrate import applied_versions, discover_migrations, migrate
 from bot.settings import Settings
 
@@ -20,10 +22,13 @@ def _say(line: str) -> None:
 
 
 async def pending_migrations_of(database_url: str, known: set[int]) -> str:
-    """Describe how far an existing database file lags behind, without creating one."""
-    path = sqlite_path_from_url(database_url)
-    if path == ":memory:" or not Path(path).exists():
-        return f"{path} does not exist yet; it will be created with {len(known)} migrations"
+    """Describe how far an existing database lags behind, without creating a SQLite file."""
+    if dialect_of(database_url) == "sqlite":
+        path = sqlite_path_from_url(database_url)
+        if path == ":memory:" or not Path(path).exists():
+            return f"{path} does not exist yet; it will be created with {len(known)} migrations"
+    else:
+        path = redact_url(database_url)
     db = await Database.open(database_url)
     try:
         done = await applied_versions(db)
@@ -38,7 +43,7 @@ async def pending_migrations_of(database_url: str, known: set[int]) -> str:
 async def run_offline_check(settings: Settings) -> int:
     """Print a summary of settings, content and migrations; return 0 when all is well."""
     _say("Settings: OK")
-    _say(f"  database: {settings.database_url}")
+    _say(f"  database: {redact_url(settings.database_url)}")
     _say(f"  API base: {settings.api_base}")
     _say(f"  default timezone: {settings.default_timezone}")
     _say(f"  token: {'set' if settings.discord_token else 'MISSING (python -m bot will not start)'}")
@@ -51,6 +56,10 @@ async def run_offline_check(settings: Settings) -> int:
         f"Content: OK ({len(content.prompts.prompts)} prompts in {len(content.prompts.themes)} themes, "
         f"{len(content.help.sections)} help sections)"
     )
+    for where, line in stale_lines(content.resources, dt.datetime.now(dt.UTC).date()):
+        _say(
+            f"  warning: {line.name} ({where}) was last verified {line.verified.isoformat()}: check it again"
+        )
     migrations = discover_migrations()
     scratch = await Database.open("sqlite:///:memory:")
     try:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.crypto import decode_key
-from bot.db.database import sqlite_path_from_url
+from bot.db.database import dialect_of
 from bot.privacy.retention import RETENTION_CHOICES
+from bot.schedule.shards import ShardScope
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
@@ -38,11 +39,13 @@ class Settings(BaseSettings):
     hearth_data_key: SecretStr | None = None
     guild_purge_days: int = Field(default=30, ge=1, le=365)
     default_retention_days: int = 365
+    shard_count: int | None = Field(default=None, ge=1, le=4096)
+    shard_ids: str | None = None
 
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str) -> str:
-        sqlite_path_from_url(value)
+        dialect_of(value)
         return value
 
     @field_validator("default_timezone")
@@ -81,6 +84,40 @@ class Settings(BaseSettings):
             raise ValueError("must be 0 (keep until deleted), 30, 90 or 365")
         return value
 
+    @field_validator("shard_ids")
+    @classmethod
+    def _check_shard_ids(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parse_shard_ids(value)
+        return value
+
+    @model_validator(mode="after")
+    def _check_shards(self) -> Settings:
+        if self.shard_ids is not None and self.shard_count is None:
+            raise ValueError("SHARD_IDS needs SHARD_COUNT (the total number of shards)")
+        scope = self.shard_scope
+        if scope is not None and len(scope.ids) < scope.count and dialect_of(self.database_url) == "sqlite":
+            raise ValueError(
+                "SHARD_IDS leaves shards to other processes, which need a database they can share:"
+                " set DATABASE_URL=postgresql://…"
+            )
+        return self
+
+    def _shard_id_list(self) -> list[int]:
+        if self.shard_count is None:
+            return []
+        if self.shard_ids is None:
+            return list(range(self.shard_count))
+        return parse_shard_ids(self.shard_ids)
+
+    @property
+    def shard_scope(self) -> ShardScope | None:
+        """Return the shards this process runs, or None when it runs unsharded."""
+        if self.shard_count is None:
+            return None
+        return ShardScope(self.shard_count, frozenset(self._shard_id_list()))
+
     @field_validator("log_level")
     @classmethod
     def _check_log_level(cls, value: str) -> str:
@@ -100,9 +137,26 @@ class Settings(BaseSettings):
         return timedelta(hours=self.schedule_grace_hours)
 
 
+def parse_shard_ids(text: str) -> list[int]:
+    """Parse SHARD_IDS such as ``0,1`` or ``2-3`` into shard numbers."""
+    ids: list[int] = []
+    for part in (piece.strip() for piece in text.split(",")):
+        first, dash, last = part.partition("-")
+        if not first.strip().isdigit() or (dash and not last.strip().isdigit()):
+            raise ValueError(f"{part!r} is not a shard number or range (e.g. 0,1 or 0-3)")
+        start, end = int(first), int(last) if dash else int(first)
+        if end < start:
+            raise ValueError(f"{part!r} is an empty range")
+        ids.extend(range(start, end + 1))
+    if len(set(ids)) != len(ids):
+        raise ValueError("a shard is listed twice")
+    return ids
+
+
 def describe_validation_error(error: ValidationError) -> str:
     """Return one line naming the first bad setting and what is wrong with it."""
     first = error.errors()[0]
-    name = str(first["loc"][0]).upper() if first["loc"] else "settings"
     message = str(first["msg"]).removeprefix("Value error, ")
-    return f"Invalid setting {name}: {message}"
+    if not first["loc"]:
+        return f"Invalid settings: {message}"
+    return f"Invalid setting {str(first['loc'][0]).upper()}: {message}"

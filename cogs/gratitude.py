@@ -168,8 +168,8 @@ class Gratitude(commands.Cog):
         # Meta tests load cogs into a bot that never ran setup_hook, so there may be no engine yet.
         engine = getattr(self.bot, "schedule_engine", None)
         if engine is not None:
-            engine.register(DIGEST_KIND, self.deliver_digest)
-            engine.register(ROTATION_KIND, self.deliver_rotation)
+            engine.register(DIGEST_KIND, self.deliver_digest, guild_bound=True)
+            engine.register(ROTATION_KIND, self.deliver_rotation, guild_bound=True)
 
     async def cog_unload(self) -> None:
         """Remove the context menus and hand the deliveries back."""

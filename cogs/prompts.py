@@ -201,7 +201,7 @@ class Prompts(commands.Cog):
         # Meta tests load cogs into a bot that never ran setup_hook, so there may be no engine yet.
         engine = getattr(self.bot, "schedule_engine", None)
         if engine is not None:
-            engine.register(SCHEDULE_KIND, self.deliver)
+            engine.register(SCHEDULE_KIND, self.deliver, guild_bound=True)
 
     async def cog_unload(self) -> None:
         """Hand daily prompt deliveries and the review buttons back."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,11 +10,77 @@ import pytest
 from bot.db.database import Database
 from bot.db.migrate import migrate
 from bot.settings import Settings
+from tests.backends import BACKENDS, SKIP_REASON, PostgresDatabases, database_url_for, postgres_admin_url
+
+
+def pytest_report_header() -> str:
+    """Say up front whether the PostgreSQL half of the suite runs."""
+    if postgres_admin_url() is None:
+        return SKIP_REASON
+    return "PostgreSQL tests: on (HEARTH_TEST_POSTGRES_URL is set)"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Count the PostgreSQL tests that were skipped and say how to run them."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple) and report.longrepr[2].startswith("Skipped: PostgreSQL")
+    ]
+    if skipped:
+        terminalreporter.write_line(f"{len(skipped)} {SKIP_REASON}", yellow=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[PostgresDatabases | None]:
+    """The PostgreSQL server tests create their databases on, or None when none is configured."""
+    admin_url = postgres_admin_url()
+    if admin_url is None:
+        yield None
+        return
+    databases = PostgresDatabases(admin_url)
+    yield databases
+    databases.drop_template()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which database backend the test runs on: every storage-using test runs on both."""
+    return str(request.param)
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    """A real SQLite file with every migration applied, closed after the test."""
+async def database_url(
+    backend: str, tmp_path: Path, postgres_databases: PostgresDatabases | None
+) -> AsyncIterator[str]:
+    """The URL of a new database for this test (PostgreSQL ones already migrated)."""
+    async with database_url_for(backend, tmp_path, postgres_databases) as url:
+        yield url
+
+
+@pytest.fixture
+async def empty_database_url(
+    backend: str, tmp_path: Path, postgres_databases: PostgresDatabases | None
+) -> AsyncIterator[str]:
+    """The URL of a new database with no tables at all, for migration tests."""
+    async with database_url_for(backend, tmp_path, postgres_databases, migrated=False) as url:
+        yield url
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """A real database with every migration applied, closed after the test."""
+    database = await Database.open(database_url)
+    await migrate(database)
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+@pytest.fixture
+async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated SQLite file, for tests about the file itself (what its raw bytes reveal)."""
     database = await Database.open(f"sqlite:///{tmp_path}/hearth.db")
     await migrate(database)
     try:

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.db.database import Database
+from bot.db.database import Database, Dialect
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MIGRATIONS_ROOT = Path(__file__).parent / "migrations"
 _FILE_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
@@ -25,8 +25,14 @@ class Migration:
     sql: str
 
 
-def discover_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    """Return the migrations in ``directory`` in order, refusing gaps and stray files."""
+def migrations_dir(dialect: Dialect) -> Path:
+    """Return the folder holding ``dialect``'s migrations (the same versions for every dialect)."""
+    return MIGRATIONS_ROOT / dialect
+
+
+def discover_migrations(directory: Path | None = None) -> list[Migration]:
+    """Return the migrations in ``directory`` (default: SQLite's) in order, refusing gaps and strays."""
+    directory = migrations_dir("sqlite") if directory is None else directory
     migrations: list[Migration] = []
     for path in sorted(directory.glob("*.sql")):
         match = _FILE_NAME.match(path.name)
@@ -54,25 +60,32 @@ async def applied_versions(db: Database) -> set[int]:
 async def migrate(db: Database, migrations: list[Migration] | None = None) -> list[Migration]:
     """Apply every pending migration and return the ones applied.
 
-    Each script runs between BEGIN and COMMIT together with its bookkeeping
-    row, so a failing migration leaves the database exactly as it was.
+    Each script runs in one transaction together with its bookkeeping row,
+    so a failing migration leaves the database exactly as it was. Processes
+    starting together take turns through the database's migration lock.
     """
-    pending_source = discover_migrations() if migrations is None else migrations
-    done = await applied_versions(db)
+    pending_source = discover_migrations(migrations_dir(db.dialect)) if migrations is None else migrations
     applied: list[Migration] = []
-    for migration in pending_source:
-        if migration.version in done:
-            continue
-        stamp = datetime.now(UTC).isoformat(timespec="seconds")
-        name = migration.name.replace("'", "")
-        script = (
-            "BEGIN;\n"
-            f"{migration.sql}\n;\n"
-            "INSERT INTO schema_migrations (version, name, applied_at) "
-            f"VALUES ({migration.version}, '{name}', '{stamp}');\n"
-            "COMMIT;\n"
-        )
-        await db.run_script(script)
-        log.info("Applied migration %04d_%s", migration.version, migration.name)
-        applied.append(migration)
+    async with db.migration_lock():
+        # Read under the lock: another process may have just applied what was pending.
+        done = await applied_versions(db)
+        for migration in pending_source:
+            if migration.version in done:
+                continue
+            stamp = datetime.now(UTC).isoformat(timespec="seconds")
+            name = migration.name.replace("'", "")
+            script = (
+                f"{migration.sql}\n;\n"
+                "INSERT INTO schema_migrations (version, name, applied_at) "
+                f"VALUES ({migration.version}, '{name}', '{stamp}');\n"
+            )
+            try:
+                await db.run_script(script)
+            except Exception:
+                # A process without the lock (two on one SQLite file) may have applied it first.
+                if migration.version in await applied_versions(db):
+                    continue
+                raise
+            log.info("Applied migration %04d_%s", migration.version, migration.name)
+            applied.append(migration)
     return applied

@@ -46,9 +46,14 @@ seconds. A tick works in three steps:
 
 A tick lasts until its deliveries finish, and APScheduler (``max_instances=1,
 coalesce=True``) starts the next one afterwards, so handlers must bound their
-own time (pacing queue, HTTP timeouts). Run one engine (one tick owner) per
-database; claims stay exactly-once with more, but each engine would treat the
-other's deliveries that outlast ``stale_claim_after`` as stale.
+own time (pacing queue, HTTP timeouts).
+
+Several processes (shards) may share one PostgreSQL database: the due-row
+SELECT locks what it claims and skips rows another process has locked
+(``FOR UPDATE SKIP LOCKED``), guild-bound kinds are claimed only by the
+process running the server's shard, and each claim records its claimant, so a
+restarted process recovers only its own interrupted claims. Each process
+treats the others' deliveries that outlast ``stale_claim_after`` as stale.
 """
 
 from __future__ import annotations
@@ -60,17 +65,17 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import aiosqlite
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock
-from bot.db.database import Database, Transaction
+from bot.db.database import Database, Row, Transaction
 from bot.db.repos import schedules
 from bot.db.repos.schedules import OccurrenceRecord, OccurrenceStatus, Schedule
 from bot.db.timestamps import from_unix
 from bot.pacing import scheduled_sending
 from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError
 from bot.schedule.recurrence import local_date_of, next_occurrence, previous_occurrence
+from bot.schedule.shards import UNSHARDED_CLAIMANT, ShardScope
 
 log = logging.getLogger(__name__)
 
@@ -201,6 +206,7 @@ class ScheduleEngine:
         retry_backoff: timedelta = DEFAULT_RETRY_BACKOFF,
         recovery_window: timedelta = DEFAULT_RECOVERY_WINDOW,
         stale_claim_after: timedelta = DEFAULT_STALE_CLAIM_AFTER,
+        shards: ShardScope | None = None,
     ) -> None:
         if grace < timedelta(0):
             raise ValueError("grace must not be negative")
@@ -222,6 +228,9 @@ class ScheduleEngine:
         self._recovery_window = recovery_window
         self._stale_claim_after = stale_claim_after
         self._handlers: dict[str, Handler] = {}
+        self._guild_bound_kinds: set[str] = set()
+        self._shards = shards
+        self.claimant = UNSHARDED_CLAIMANT if shards is None else shards.claimant
         self._scheduler: AsyncIOScheduler | None = None
         # Claims this engine is still delivering: the stale-claim sweep must not touch them.
         self._in_flight: set[tuple[int, str]] = set()
@@ -230,15 +239,23 @@ class ScheduleEngine:
 
     # --- handlers ---------------------------------------------------------------------------------
 
-    def register(self, kind: str, handler: Handler) -> None:
-        """Route occurrences of schedules of ``kind`` to ``handler``."""
+    def register(self, kind: str, handler: Handler, *, guild_bound: bool = False) -> None:
+        """Route occurrences of schedules of ``kind`` to ``handler``.
+
+        ``guild_bound`` kinds act in their server (post in its channels, read its members): with
+        shards, only the process running that server's shard claims them. Other kinds (DMs to one
+        person, housekeeping) go to whichever process claims them first.
+        """
         if kind in self._handlers:
             raise ValueError(f"a handler for schedule kind {kind!r} is already registered")
         self._handlers[kind] = handler
+        if guild_bound:
+            self._guild_bound_kinds.add(kind)
 
     def unregister(self, kind: str) -> None:
         """Stop routing ``kind`` (e.g. when its cog unloads); its due rows get paused as 'no handler'."""
         self._handlers.pop(kind, None)
+        self._guild_bound_kinds.discard(kind)
 
     # --- lifecycle --------------------------------------------------------------------------------
 
@@ -329,7 +346,9 @@ class ScheduleEngine:
         tally = TickReport()
         try:
             now = self._clock.now()
-            records = [r for r in await schedules.fetch_claimed(self._db) if self._is_abandoned(r)]
+            # Only this process's own claims: another process's may still be in flight.
+            mine = await schedules.fetch_claimed(self._db, claimed_by=self.claimant)
+            records = [r for r in mine if self._is_abandoned(r)]
             claims: list[_Claim] = []
             if records:
                 async with self._db.transaction() as tx:
@@ -454,7 +473,9 @@ class ScheduleEngine:
         batch_claims: list[_Claim] = []
         try:
             async with self._db.transaction() as tx:
-                rows = await schedules.fetch_due_rows(tx, now, self._batch_size)
+                rows = await schedules.fetch_due_rows(
+                    tx, now, self._batch_size, shards=self._shards, guild_bound_kinds=self._guild_bound_kinds
+                )
                 for row in rows:
                     claim = await self._claim_row(tx, row, now, batch_tally)
                     if claim is not None:
@@ -480,9 +501,7 @@ class ScheduleEngine:
             finally:
                 queue.task_done()
 
-    async def _claim_row(
-        self, tx: Transaction, row: aiosqlite.Row, now: datetime, tally: TickReport
-    ) -> _Claim | None:
+    async def _claim_row(self, tx: Transaction, row: Row, now: datetime, tally: TickReport) -> _Claim | None:
         """Claim one due row, or skip, pause or drop it; return the claim to deliver, if any."""
         schedule_id = int(row["id"])
         seen = from_unix(int(row["next_run_at"]))
@@ -557,6 +576,7 @@ class ScheduleEngine:
             status=OccurrenceStatus.CLAIMED,
             now=now,
             attempts=attempt,
+            claimed_by=self.claimant,
         ):
             log.info(
                 "Occurrence %s of schedule %s was already handled; not dispatching", plan.key, schedule.id
@@ -624,6 +644,7 @@ class ScheduleEngine:
             status=OccurrenceStatus.CLAIMED,
             now=now,
             attempts=attempt,
+            claimed_by=self.claimant,
         )
         tally.claimed += 1
         return _Claim(

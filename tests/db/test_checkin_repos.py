@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.crypto import DataCipher, generate_key
-from bot.db.database import Database
+from bot.db.database import Database, IntegrityError
 from bot.db.repos import checkins
 from bot.db.repos.checkins import CheckinSource, ShareStatus
 
@@ -97,7 +97,7 @@ async def test_checkins_list_since_in_time_order(db: Database) -> None:
 
 async def test_checkins_refuse_out_of_range_scores(db: Database) -> None:
     """The schema itself keeps scores on the 1-5 scale."""
-    with pytest.raises(Exception, match="CHECK"):
+    with pytest.raises(IntegrityError, match=r"(?i)check"):
         await checkins.add(db, PLAIN, user_id=ALICE, score=6, source=CheckinSource.COMMAND, now=NOW)
 
 

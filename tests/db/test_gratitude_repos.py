@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.db.database import Database
+from bot.db.database import Database, IntegrityError
 from bot.db.repos import gratitude
 from bot.db.repos.gratitude import DmStatus, GratitudeConfig
 
@@ -70,7 +69,7 @@ async def test_config_save_replace_and_get(db: Database) -> None:
 
 async def test_config_refuses_an_impossible_weekday(db: Database) -> None:
     """The database itself refuses a digest day outside Monday..Sunday."""
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         await gratitude.save_config(db, config(digest_weekday=7), NOW)
 
 
@@ -213,8 +212,8 @@ async def test_draw_table_enforces_the_rules(db: Database) -> None:
         "INSERT INTO gratitude_rotation_draws (guild_id, week, giver_id, receiver_id, drawn_at)"
         " VALUES (?, ?, ?, ?, 0)"
     )
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         await db.execute(insert, (GUILD, WEEK.isoformat(), 1, 1))
     await db.execute(insert, (GUILD, WEEK.isoformat(), 1, 2))
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         await db.execute(insert, (GUILD, WEEK.isoformat(), 3, 2))

@@ -11,22 +11,33 @@ from bot.db.repos import sealed
 from bot.privacy.registry import SealedColumn
 
 
-def raw_bytes(path: str) -> bytes:
-    """Return the database file and its write-ahead log as they sit on disk."""
-    data = b""
+async def raw_bytes(db: Database) -> bytes:
+    """Return what someone holding the database alone could read.
+
+    SQLite: the file and its write-ahead log as they sit on disk. PostgreSQL: every row of every
+    table as text, which is what a dump or any account with read access gets.
+    """
+    if db.dialect == "postgresql":
+        tables = await db.fetch_all("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        data = ""
+        for table in tables:
+            rows = await db.fetch_all(f'SELECT t::text AS line FROM "{table["tablename"]}" AS t')  # noqa: S608
+            data += "\n".join(str(row["line"]) for row in rows)
+        return data.encode("utf-8")
+    await db.fetch_one("PRAGMA wal_checkpoint(TRUNCATE)")
+    data_bytes = b""
     for suffix in ("", "-wal"):
-        file = Path(path + suffix)
+        file = Path(db.url.removeprefix("sqlite:///") + suffix)
         if file.exists():
-            data += file.read_bytes()
-    return data
+            data_bytes += file.read_bytes()
+    return data_bytes
 
 
 async def assert_file_hides(db: Database, *texts: str) -> None:
-    """Fail if any of ``texts`` appears in the raw database file or its WAL."""
-    await db.fetch_one("PRAGMA wal_checkpoint(TRUNCATE)")
-    data = raw_bytes(db.path)
+    """Fail if any of ``texts`` appears in the raw database (see :func:`raw_bytes`)."""
+    data = await raw_bytes(db)
     for text in texts:
-        assert text.encode("utf-8") not in data, "private text found in the raw database file"
+        assert text.encode("utf-8") not in data, "private text found in the raw database"
 
 
 async def unsealed_values(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from bot.crypto import DataCipher, decode_key, generate_key
@@ -125,19 +123,33 @@ async def test_raw_database_file_does_not_reveal_sealed_text(notes_db: Database)
     secret = "my-very-private-sentence-4711"
     await add_notes(notes_db, new_cipher(), [(1, secret, 0)])
     await assert_file_hides(notes_db, secret)
-    assert secret.encode("utf-16-le") not in raw_bytes(notes_db.path)
+    assert secret.encode("utf-16-le") not in await raw_bytes(notes_db)
     assert await unsealed_values(notes_db, [NOTES]) == []
 
 
 async def test_registered_sealed_columns_exist_in_the_schema(db: Database) -> None:
     """Every sealed column in the catalog names a real table, column and primary key."""
-    with sqlite3.connect(db.path) as conn:
-        for column in SEALED_COLUMNS:
-            info = conn.execute(f"PRAGMA table_info({column.table})").fetchall()
-            names = {row[1] for row in info}
-            primary = tuple(row[1] for row in sorted((r for r in info if r[5]), key=lambda r: r[5]))
-            assert column.column in names, column
-            assert primary == column.key_columns, column
+    for column in SEALED_COLUMNS:
+        if db.dialect == "sqlite":
+            info = await db.fetch_all("SELECT name, pk FROM pragma_table_info(?)", (column.table,))
+            names = {str(row["name"]) for row in info}
+            primary = tuple(
+                str(r["name"]) for r in sorted((r for r in info if r["pk"]), key=lambda r: r["pk"])
+            )
+        else:
+            info = await db.fetch_all(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", (column.table,)
+            )
+            names = {str(row["column_name"]) for row in info}
+            keys = await db.fetch_all(
+                "SELECT k.column_name FROM information_schema.table_constraints AS c"
+                " JOIN information_schema.key_column_usage AS k ON k.constraint_name = c.constraint_name"
+                " WHERE c.table_name = ? AND c.constraint_type = 'PRIMARY KEY' ORDER BY k.ordinal_position",
+                (column.table,),
+            )
+            primary = tuple(str(row["column_name"]) for row in keys)
+        assert column.column in names, column
+        assert primary == column.key_columns, column
 
 
 async def test_raw_database_grep_finds_unsealed_text(notes_db: Database) -> None:

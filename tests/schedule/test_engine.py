@@ -1,4 +1,4 @@
-"""The schedule engine and its repository, against real SQLite files (the ``db`` fixture in conftest)."""
+"""The schedule engine and its repository, on SQLite and PostgreSQL (the ``db`` fixture in conftest)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from bot.db.repos.schedules import OccurrenceStatus, Schedule
 from bot.schedule.engine import NO_HANDLER_REASON, Occurrence, ScheduleEngine, TickReport
 from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError
 from bot.schedule.recurrence import Recurrence
+from bot.schedule.shards import ShardScope
 
 KIND = "daily_prompt"
 START = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -65,8 +66,8 @@ async def daily_schedule(
 
 @asynccontextmanager
 async def second_connection(db: Database) -> AsyncIterator[Database]:
-    """Open another connection to the same file, as a second process (or a restarted one) would."""
-    other = await Database.open(f"sqlite:///{db.path}")
+    """Open another connection to the same database, as a second process (or a restarted one) would."""
+    other = await Database.open(db.url)
     try:
         yield other
     finally:
@@ -632,3 +633,58 @@ async def test_engine_cancelled_tick_leaves_undelivered_claims_to_recovery(db: D
     report = await engine.recover()
     assert report.recovered == len(claimed)
     assert await schedules.fetch_claimed(db) == []
+
+
+async def test_engine_recovers_only_its_own_claims(db: Database) -> None:
+    """Another process's claim may still be in flight: only the claimant, restarted, re-dispatches it."""
+    clock = ManualClock(START)
+    schedule, key = await crash_mid_delivery(db, clock)
+    clock.advance(timedelta(seconds=30))
+    handler = Recorder()
+    async with second_connection(db) as other_process:
+        other = make_engine(other_process, clock, handler, shards=ShardScope(2, frozenset({1})))
+        assert (await other.recover()).recovered == 0
+        assert handler.calls == []
+        assert await status_of(db, schedule, key) is OccurrenceStatus.CLAIMED
+    async with second_connection(db) as restarted:
+        report = await make_engine(restarted, clock, handler).recover()
+    assert report.recovered == 1
+    assert [occurrence.key for occurrence in handler.calls] == [key]
+
+
+def guild_on_shard(shard: int, count: int, serial: int) -> int:
+    """Return a server id that Discord's formula puts on ``shard`` of ``count``."""
+    return ((serial * count + shard) << 22) | serial
+
+
+async def test_sharded_engines_claim_only_their_servers_and_share_the_rest(db: Database) -> None:
+    """Guild-bound rows go to the engine of the server's shard; DM rows are delivered once, by either."""
+    clock = ManualClock(START)
+    guild_handlers = {0: Recorder(), 1: Recorder()}
+    dm_handler = Recorder(delay=0.01)
+    servers = {shard: [guild_on_shard(shard, 2, n) for n in range(1, 11)] for shard in (0, 1)}
+    for guild_id in servers[0] + servers[1]:
+        await schedules.upsert_recurring(
+            db, kind=KIND, owner_key=f"prompt:{guild_id}", rule=NINE_NEW_YORK, now=START, guild_id=guild_id
+        )
+    for user in range(30):
+        await schedules.upsert_recurring(
+            db, kind="checkin_dm", owner_key=f"checkin:{user}", rule=NINE_NEW_YORK, now=START, user_id=user
+        )
+    clock.set(FIRST_DUE)
+    async with second_connection(db) as other:
+        engines = []
+        for shard, database in ((0, db), (1, other)):
+            engine = ScheduleEngine(
+                database, clock, grace=GRACE, tick_seconds=60, shards=ShardScope(2, frozenset({shard}))
+            )
+            engine.register(KIND, guild_handlers[shard], guild_bound=True)
+            engine.register("checkin_dm", dm_handler)
+            engines.append(engine)
+        await asyncio.gather(*(engine.tick() for engine in engines for _ in range(2)))
+
+    for shard in (0, 1):
+        delivered = sorted(o.schedule.guild_id or 0 for o in guild_handlers[shard].calls)
+        assert delivered == sorted(servers[shard])
+    users = [occurrence.schedule.user_id for occurrence in dm_handler.calls]
+    assert sorted(u or 0 for u in users) == list(range(30))

@@ -10,10 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.crypto import DataCipher, SealContext
-from bot.db.database import Database
+from bot.db.database import Database, Row
 from bot.db.timestamps import from_unix, to_unix
 from bot.privacy.registry import SealedColumn
 
@@ -52,7 +50,7 @@ def text_context(post_id: int, user_id: int) -> SealContext:
     return TEXT_COLUMN.context(post_id, user_id)
 
 
-def _from_row(row: aiosqlite.Row, cipher: DataCipher) -> Answer:
+def _from_row(row: Row, cipher: DataCipher) -> Answer:
     """Build an Answer from a row, opening its text."""
     post_id, user_id = int(row["post_id"]), int(row["user_id"])
     return Answer(

@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-import aiosqlite
-
 from bot.crypto import DataCipher, SealContext
-from bot.db.database import Database
+from bot.db.database import Database, Row
 from bot.db.timestamps import from_unix, to_unix
 from bot.privacy.registry import SealedColumn
 
@@ -80,7 +78,7 @@ def _encode(ids: Sequence[str]) -> str:
     return json.dumps(list(ids), separators=(",", ":"))
 
 
-def _from_row(row: aiosqlite.Row) -> Checkin:
+def _from_row(row: Row) -> Checkin:
     """Build a Checkin from a row."""
     return Checkin(
         id=int(row["id"]),

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-import aiosqlite
-
-from bot.db.database import Database
+from bot.db.database import Database, Row
 from bot.db.timestamps import from_unix, to_unix
 
 RECENT_LIMIT = 10
@@ -77,7 +75,7 @@ class Draw:
 # --- configuration --------------------------------------------------------------------------------
 
 
-def _config_from_row(row: aiosqlite.Row) -> GratitudeConfig:
+def _config_from_row(row: Row) -> GratitudeConfig:
     """Build a GratitudeConfig from a row."""
     return GratitudeConfig(
         guild_id=int(row["guild_id"]),
@@ -129,7 +127,7 @@ async def delete_config(db: Database, guild_id: int) -> bool:
 # --- cards ----------------------------------------------------------------------------------------
 
 
-def _card_from_row(row: aiosqlite.Row) -> Card:
+def _card_from_row(row: Row) -> Card:
     """Build a Card from a row."""
     return Card(
         id=int(row["id"]),
@@ -289,7 +287,7 @@ async def wants_notify(db: Database, user_id: int) -> bool:
 # --- rotation draws -------------------------------------------------------------------------------
 
 
-def _draw_from_row(row: aiosqlite.Row) -> Draw:
+def _draw_from_row(row: Row) -> Draw:
     """Build a Draw from a row."""
     status = row["dm_status"]
     return Draw(

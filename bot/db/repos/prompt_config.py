@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from bot.db.database import Database
+from bot.db.database import Database, Row
 from bot.db.timestamps import to_unix
 
 
@@ -27,7 +25,7 @@ class PromptConfig:
     configured_by: int
 
 
-def _from_row(row: aiosqlite.Row) -> PromptConfig:
+def _from_row(row: Row) -> PromptConfig:
     """Build a PromptConfig from a row."""
     return PromptConfig(
         guild_id=int(row["guild_id"]),

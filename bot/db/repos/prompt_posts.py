@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import aiosqlite
-
-from bot.db.database import Database
+from bot.db.database import Database, Row
 from bot.db.timestamps import from_unix, to_unix
 
 
@@ -33,7 +31,7 @@ class PromptPost:
         return self.revealed_at is not None
 
 
-def _from_row(row: aiosqlite.Row) -> PromptPost:
+def _from_row(row: Row) -> PromptPost:
     """Build a PromptPost from a row."""
     return PromptPost(
         id=int(row["id"]),

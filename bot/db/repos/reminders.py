@@ -9,9 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from bot.db.database import Database
+from bot.db.database import Database, Row
 from bot.db.timestamps import from_unix, to_unix
 
 
@@ -40,7 +38,7 @@ class Nudge:
     done_at: datetime | None
 
 
-def _reminder(row: aiosqlite.Row) -> Reminder:
+def _reminder(row: Row) -> Reminder:
     """Build a Reminder from a row."""
     return Reminder(
         id=int(row["id"]),
@@ -52,7 +50,7 @@ def _reminder(row: aiosqlite.Row) -> Reminder:
     )
 
 
-def _nudge(row: aiosqlite.Row) -> Nudge:
+def _nudge(row: Row) -> Nudge:
     """Build a Nudge from a row."""
     snoozed, done = row["snoozed_until"], row["done_at"]
     return Nudge(

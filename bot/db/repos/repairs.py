@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-import aiosqlite
-
 from bot.crypto import DataCipher
-from bot.db.database import Database, Transaction
+from bot.db.database import Database, Row, Transaction
 from bot.db.timestamps import from_unix, to_unix
 from bot.privacy.registry import SealedColumn
 from bot.repair.statement import Statement
@@ -81,7 +79,7 @@ def _optional_time(value: int | None) -> datetime | None:
     return None if value is None else from_unix(int(value))
 
 
-def _from_row(row: aiosqlite.Row) -> RepairRequest:
+def _from_row(row: Row) -> RepairRequest:
     """Build a RepairRequest from a row."""
     statement = None
     if row["feel"] is not None:

@@ -16,7 +16,7 @@ for the engine's own transactions; the others open a transaction themselves.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -24,9 +24,7 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
-from bot.db.database import Database, Transaction
+from bot.db.database import Database, Row, Transaction
 from bot.db.timestamps import from_unix, to_unix
 from bot.schedule.recurrence import (
     Recurrence,
@@ -37,6 +35,7 @@ from bot.schedule.recurrence import (
     parse_local_time,
     weekdays_to_mask,
 )
+from bot.schedule.shards import SNOWFLAKE_TIME_SHIFT, ShardScope
 
 MAX_OCCURRENCE_KEY_LENGTH = 25
 
@@ -142,7 +141,7 @@ def _optional_datetime(value: int | None) -> datetime | None:
     return None if value is None else from_unix(int(value))
 
 
-def schedule_from_row(row: aiosqlite.Row) -> Schedule:
+def schedule_from_row(row: Row) -> Schedule:
     """Build a :class:`Schedule` from a ``schedules`` row, validating its rule and payload."""
     recurrence: Recurrence | None = None
     if row["local_time"] is not None:
@@ -169,7 +168,7 @@ def schedule_from_row(row: aiosqlite.Row) -> Schedule:
     )
 
 
-def _occurrence_from_row(row: aiosqlite.Row) -> OccurrenceRecord:
+def _occurrence_from_row(row: Row) -> OccurrenceRecord:
     """Build an :class:`OccurrenceRecord` from a ``schedule_occurrences`` row."""
     return OccurrenceRecord(
         schedule_id=int(row["schedule_id"]),
@@ -342,7 +341,12 @@ async def delete_for_user(db: Database, user_id: int) -> int:
 
 
 async def claim_occurrence(
-    db: Database, schedule_id: int, occurrence_key: str, due_at: datetime, now: datetime
+    db: Database,
+    schedule_id: int,
+    occurrence_key: str,
+    due_at: datetime,
+    now: datetime,
+    claimed_by: str | None = None,
 ) -> bool:
     """Claim an occurrence for a manual delivery; return False if it was already claimed or done.
 
@@ -352,7 +356,13 @@ async def claim_occurrence(
     """
     async with db.transaction() as tx:
         return await insert_occurrence(
-            tx, schedule_id, occurrence_key, due_at=due_at, status=OccurrenceStatus.CLAIMED, now=now
+            tx,
+            schedule_id,
+            occurrence_key,
+            due_at=due_at,
+            status=OccurrenceStatus.CLAIMED,
+            now=now,
+            claimed_by=claimed_by,
         )
 
 
@@ -393,12 +403,34 @@ async def prune_occurrences(db: Database, before: datetime) -> int:
 # --- transaction building blocks for the engine --------------------------------------------------
 
 
-async def fetch_due_rows(tx: Transaction, now: datetime, limit: int) -> list[aiosqlite.Row]:
-    """Return up to ``limit`` raw unpaused rows due at ``now``, oldest first."""
-    return await tx.fetch_all(
-        "SELECT * FROM schedules WHERE paused = 0 AND next_run_at <= ? ORDER BY next_run_at, id LIMIT ?",
-        (to_unix(now), limit),
-    )
+async def fetch_due_rows(
+    tx: Transaction,
+    now: datetime,
+    limit: int,
+    *,
+    shards: ShardScope | None = None,
+    guild_bound_kinds: Collection[str] = (),
+) -> list[Row]:
+    """Return up to ``limit`` raw unpaused rows due at ``now``, oldest first, locked for this claim.
+
+    With ``shards``, rows of ``guild_bound_kinds`` are returned only for servers on those shards;
+    every other row is for whichever process gets to it first. On PostgreSQL the rows are locked
+    until the transaction ends and rows another process has locked are skipped, so processes
+    claiming at once split the due rows between them instead of queueing behind each other.
+    """
+    sql = "SELECT * FROM schedules WHERE paused = 0 AND next_run_at <= ?"
+    params: list[object] = [to_unix(now)]
+    if shards is not None and guild_bound_kinds:
+        kinds = sorted(guild_bound_kinds)
+        shard_ids = sorted(shards.ids)
+        sql += (
+            f" AND (kind NOT IN ({', '.join('?' for _ in kinds)}) OR guild_id IS NULL"
+            f" OR (guild_id >> {SNOWFLAKE_TIME_SHIFT}) % ? IN ({', '.join('?' for _ in shard_ids)}))"
+        )
+        params += [*kinds, shards.count, *shard_ids]
+    sql += " ORDER BY next_run_at, id LIMIT ?" + tx.lock_due_rows
+    params.append(limit)
+    return await tx.fetch_all(sql, params)
 
 
 async def fetch_schedule_in(tx: Transaction, schedule_id: int) -> Schedule | None:
@@ -467,13 +499,14 @@ async def insert_occurrence(
     status: OccurrenceStatus,
     now: datetime,
     attempts: int = 1,
+    claimed_by: str | None = None,
 ) -> bool:
     """Record an occurrence unless its key exists; return whether this call recorded it."""
     finished = None if status is OccurrenceStatus.CLAIMED else to_unix(now)
     changed = await tx.execute(
         "INSERT INTO schedule_occurrences"
-        " (schedule_id, occurrence_key, due_at, status, claimed_at, finished_at, attempts)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (schedule_id, occurrence_key) DO NOTHING",
+        " (schedule_id, occurrence_key, due_at, status, claimed_at, finished_at, attempts, claimed_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (schedule_id, occurrence_key) DO NOTHING",
         (
             schedule_id,
             _checked_key(occurrence_key),
@@ -482,6 +515,7 @@ async def insert_occurrence(
             to_unix(now),
             finished,
             attempts,
+            claimed_by,
         ),
     )
     return changed == 1
@@ -521,16 +555,21 @@ async def release_occurrence_in(tx: Transaction, schedule_id: int, occurrence_ke
     return changed == 1
 
 
-async def fetch_claimed(db: Database, *, claimed_before: datetime | None = None) -> list[OccurrenceRecord]:
-    """Return occurrences still 'claimed' (optionally only those claimed before a time), oldest first."""
-    if claimed_before is None:
-        rows = await db.fetch_all(
-            "SELECT * FROM schedule_occurrences WHERE status = ? ORDER BY claimed_at",
-            (OccurrenceStatus.CLAIMED.value,),
-        )
-    else:
-        rows = await db.fetch_all(
-            "SELECT * FROM schedule_occurrences WHERE status = ? AND claimed_at < ? ORDER BY claimed_at",
-            (OccurrenceStatus.CLAIMED.value, to_unix(claimed_before)),
-        )
+async def fetch_claimed(
+    db: Database, *, claimed_before: datetime | None = None, claimed_by: str | None = None
+) -> list[OccurrenceRecord]:
+    """Return occurrences still 'claimed', oldest first.
+
+    ``claimed_before`` keeps only claims made before then; ``claimed_by`` only that claimant's
+    (and claims from before claimants were recorded).
+    """
+    sql = "SELECT * FROM schedule_occurrences WHERE status = ?"
+    params: list[object] = [OccurrenceStatus.CLAIMED.value]
+    if claimed_before is not None:
+        sql += " AND claimed_at < ?"
+        params.append(to_unix(claimed_before))
+    if claimed_by is not None:
+        sql += " AND (claimed_by = ? OR claimed_by IS NULL)"
+        params.append(claimed_by)
+    rows = await db.fetch_all(sql + " ORDER BY claimed_at", params)
     return [_occurrence_from_row(row) for row in rows]

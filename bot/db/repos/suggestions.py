@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-import aiosqlite
-
-from bot.db.database import Database
+from bot.db.database import Database, Row
 from bot.db.timestamps import from_unix, to_unix
 
 
@@ -33,7 +31,7 @@ class Suggestion:
     created_at: datetime | None = None
 
 
-def _from_row(row: aiosqlite.Row) -> Suggestion:
+def _from_row(row: Row) -> Suggestion:
     """Build a Suggestion from a row."""
     return Suggestion(
         id=int(row["id"]),
@@ -69,10 +67,12 @@ async def with_status(
     db: Database, guild_id: int, status: SuggestionStatus, limit: int | None = None
 ) -> list[Suggestion]:
     """Return a server's suggestions with ``status``, oldest first (at most ``limit``)."""
-    rows = await db.fetch_all(
-        "SELECT * FROM prompt_suggestions WHERE guild_id = ? AND status = ? ORDER BY id LIMIT ?",
-        (guild_id, status.value, -1 if limit is None else limit),
-    )
+    sql = "SELECT * FROM prompt_suggestions WHERE guild_id = ? AND status = ? ORDER BY id"
+    params: tuple[object, ...] = (guild_id, status.value)
+    if limit is not None:
+        sql += " LIMIT ?"
+        params += (limit,)
+    rows = await db.fetch_all(sql, params)
     return [_from_row(row) for row in rows]
 
 
