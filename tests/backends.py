@@ -106,3 +106,20 @@ async def database_url_for(
         yield url
     finally:
         await postgres.drop(url)
+
+
+async def table_columns(db: Database) -> dict[str, set[str]]:
+    """Return every table of ``db`` with its column names, read from the backend's catalogue."""
+    if db.dialect == "sqlite":
+        rows = await db.fetch_all(
+            "SELECT m.name AS table_name, p.name AS column_name FROM sqlite_master AS m"
+            " JOIN pragma_table_info(m.name) AS p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
+        )
+    else:
+        rows = await db.fetch_all(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'"
+        )
+    tables: dict[str, set[str]] = {}
+    for row in rows:
+        tables.setdefault(str(row["table_name"]), set()).add(str(row["column_name"]))
+    return tables

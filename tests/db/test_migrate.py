@@ -5,6 +5,7 @@ import pytest
 
 from bot.db.database import Database
 from bot.db.migrate import Migration, applied_versions, discover_migrations, migrate, migrations_dir
+from tests.backends import table_columns
 
 
 async def test_migrate_applies_each_migration_once(empty_database_url: str) -> None:
@@ -18,23 +19,6 @@ async def test_migrate_applies_each_migration_once(empty_database_url: str) -> N
         assert await applied_versions(db) == {m.version for m in first}
     finally:
         await db.close()
-
-
-async def table_columns(db: Database) -> dict[str, set[str]]:
-    """Return every table of ``db`` with its column names, read from the backend's catalogue."""
-    if db.dialect == "sqlite":
-        rows = await db.fetch_all(
-            "SELECT m.name AS table_name, p.name AS column_name FROM sqlite_master AS m"
-            " JOIN pragma_table_info(m.name) AS p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
-        )
-    else:
-        rows = await db.fetch_all(
-            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'"
-        )
-    tables: dict[str, set[str]] = {}
-    for row in rows:
-        tables.setdefault(str(row["table_name"]), set()).add(str(row["column_name"]))
-    return tables
 
 
 async def test_migrate_failing_migration_leaves_database_unchanged(empty_database_url: str) -> None:

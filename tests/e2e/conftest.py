@@ -9,7 +9,6 @@ import socket
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -88,10 +87,10 @@ def driver(fake_discord: FakeDiscord) -> Driver:
 class BotRunner:
     """Starts, restarts and stops the real Hearth bot (bot.app.create_bot + run_bot) on the fake."""
 
-    def __init__(self, server: FakeDiscord, driver: Driver, tmp_path: Path) -> None:
+    def __init__(self, server: FakeDiscord, driver: Driver, database_url: str) -> None:
         self.server = server
         self.driver = driver
-        self.database_url = f"sqlite:///{tmp_path}/hearth.db"
+        self.database_url = database_url
         self.bot: HearthBot | None = None
         self.task: asyncio.Task[None] | None = None
         self.clock: ManualClock | None = None
@@ -176,9 +175,11 @@ class BotRunner:
 
 
 @pytest.fixture
-async def bot_runner(fake_discord: FakeDiscord, driver: Driver, tmp_path: Path) -> AsyncIterator[BotRunner]:
-    """Starts the real bot on demand (build the world first); always closes it at teardown."""
-    runner = BotRunner(fake_discord, driver, tmp_path)
+async def bot_runner(
+    fake_discord: FakeDiscord, driver: Driver, database_url: str
+) -> AsyncIterator[BotRunner]:
+    """Starts the real bot on demand (build the world first) on each backend; always closes it."""
+    runner = BotRunner(fake_discord, driver, database_url)
     try:
         yield runner
     finally:

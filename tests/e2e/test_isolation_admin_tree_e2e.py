@@ -21,6 +21,7 @@ from discord import app_commands
 from bot.app import HearthBot
 from bot.db.database import Database
 from bot.db.repos import gratitude, prompt_config
+from tests.backends import table_columns
 from tests.e2e.conftest import StandardWorld
 from tests.e2e.driver import Driver
 from tests.e2e.fake_discord.world import JSON
@@ -94,12 +95,11 @@ def option_values(driver: Driver, world: StandardWorld, qualified_name: str) -> 
 
 async def dump_tables(db: Database) -> dict[str, list[str]]:
     """Return every row of every table, as sorted text, to compare before and after."""
-    tables = await db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
     dump: dict[str, list[str]] = {}
-    for table in tables:
-        # Table names come from sqlite_master, never from a user.
-        rows = await db.fetch_all(f'SELECT * FROM "{table["name"]}"')  # noqa: S608
-        dump[table["name"]] = sorted(repr(dict(row)) for row in rows)
+    for table in sorted(await table_columns(db)):
+        # Table names come from the database's catalogue, never from a user.
+        rows = await db.fetch_all(f'SELECT * FROM "{table}"')  # noqa: S608
+        dump[table] = sorted(repr(dict(row)) for row in rows)
     return dump
 
 

@@ -12,6 +12,7 @@ from bot.clock import ManualClock
 from bot.db.database import Database
 from bot.db.repos import suggestions
 from bot.db.repos.suggestions import SuggestionStatus
+from tests.backends import table_columns
 from tests.e2e.conftest import BotRunner, StandardWorld
 from tests.e2e.driver import Driver
 from tests.e2e.fake_discord import P
@@ -51,13 +52,10 @@ async def other_server(driver: Driver, standard_world: StandardWorld) -> OtherSe
 
 async def rows_of_guild(db: Database, guild_id: int) -> dict[str, list[str]]:
     """Return every row, in every table with a guild_id column, that belongs to ``guild_id``."""
-    tables = await db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
     found: dict[str, list[str]] = {}
-    for table in tables:
-        name = table["name"]
-        columns = [c["name"] for c in await db.fetch_all(f'PRAGMA table_info("{name}")')]
+    for name, columns in sorted((await table_columns(db)).items()):
         if "guild_id" in columns:
-            # Table names come from sqlite_master, never from a user.
+            # Table names come from the database's catalogue, never from a user.
             sql = f'SELECT * FROM "{name}" WHERE guild_id = ?'  # noqa: S608
             rows = await db.fetch_all(sql, (guild_id,))
             found[name] = sorted(repr(dict(row)) for row in rows)

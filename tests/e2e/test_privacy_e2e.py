@@ -269,8 +269,7 @@ async def test_daily_housekeeping_applies_each_persons_retention(
     clock = bot_runner.clock
     assert clock is not None
     await bot.db.run_script(
-        "CREATE TABLE e2e_private (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL,"
-        " created_at INTEGER NOT NULL);"
+        "CREATE TABLE e2e_private (user_id BIGINT NOT NULL, created_at BIGINT NOT NULL);"
     )
     alice, bob = standard_world.alice.id, standard_world.bob.id
     await privacy.set_retention(bot.db, alice, 30, clock.now())
