@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import pkgutil
 from typing import Any
@@ -91,6 +92,9 @@ class HearthBot(commands.Bot):
         key = settings.hearth_data_key
         self.cipher = DataCipher.from_text(None if key is None else key.get_secret_value())
         self.pacer = OutboundPacer(settings.scheduled_send_rate)
+        self._engine_start: asyncio.Task[None] | None = None
+        # Set once the schedule engine runs (after READY), for whoever must wait for it.
+        self.scheduler_started = asyncio.Event()
         self.pacer.install(self.http)
 
     async def login(self, token: str) -> None:
@@ -127,7 +131,17 @@ class HearthBot(commands.Bot):
         if self.settings.disable_scheduler:
             log.info("Scheduler disabled by DISABLE_SCHEDULER")
         else:
-            await self.schedule_engine.start()
+            self._engine_start = asyncio.create_task(self._start_engine_when_ready(), name="engine-start")
+
+    async def _start_engine_when_ready(self) -> None:
+        """Start the schedule engine once every shard's servers are in the cache.
+
+        Deliveries (recovered ones included) read servers, channels and permissions from the
+        cache; before READY they would see none and pause every server's prompts.
+        """
+        await self.wait_until_ready()
+        await self.schedule_engine.start()
+        self.scheduler_started.set()
 
     async def _configure_gateway(self) -> None:
         """Choose the gateway URL: the setting, else the API base's /gateway/bot, else Discord's."""
@@ -147,6 +161,9 @@ class HearthBot(commands.Bot):
 
     async def close(self) -> None:
         """Stop the scheduler, unload cogs and disconnect, then close the database."""
+        if self._engine_start is not None and not self._engine_start.done():
+            self._engine_start.cancel()
+            await asyncio.gather(self._engine_start, return_exceptions=True)
         if hasattr(self, "schedule_engine"):
             await self.schedule_engine.stop()
         await super().close()

@@ -126,6 +126,9 @@ class BotRunner:
             {ready, task}, timeout=READY_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
         )
         if ready in done:
+            if not bot.settings.disable_scheduler:
+                # The engine starts right after READY; tests expect it (and its recovery) to have run.
+                await asyncio.wait_for(bot.scheduler_started.wait(), timeout=READY_TIMEOUT)
             return bot
         ready.cancel()
         crashed = task.exception() if task.done() and not task.cancelled() else None

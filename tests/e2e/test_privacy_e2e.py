@@ -268,9 +268,7 @@ async def test_daily_housekeeping_applies_each_persons_retention(
     bot = await bot_runner.start()
     clock = bot_runner.clock
     assert clock is not None
-    await bot.db.run_script(
-        "CREATE TABLE e2e_private (user_id BIGINT NOT NULL, created_at BIGINT NOT NULL);"
-    )
+    await bot.db.run_script("CREATE TABLE e2e_private (user_id BIGINT NOT NULL, created_at BIGINT NOT NULL);")
     alice, bob = standard_world.alice.id, standard_world.bob.id
     await privacy.set_retention(bot.db, alice, 30, clock.now())
     for user_id in (alice, bob):

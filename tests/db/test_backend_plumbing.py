@@ -1,4 +1,4 @@
-"""PostgreSQL placeholder numbering: the repositories' portable SQL, rewritten without changing meaning."""
+"""Backend plumbing: URLs, and portable SQL rewritten for PostgreSQL without changing its meaning."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.db.database import dialect_of, redact_url
 from bot.db.placeholders import arguments, translate
+from bot.db.postgres import rows_changed
 
 
 def test_question_marks_are_numbered_in_order() -> None:
@@ -55,3 +57,20 @@ def test_only_placeholders_outside_quotes_change(parts: list[str]) -> None:
             expected.append(part)
     assert translated.sql == " ".join(expected)
     assert translated.count == number
+
+
+def test_urls_name_their_backend_and_hide_passwords() -> None:
+    """Both URL spellings select PostgreSQL; logs never show a password."""
+    assert dialect_of("sqlite:///data/hearth.db") == "sqlite"
+    assert dialect_of("postgresql://h@db/h") == dialect_of("postgres://h@db/h") == "postgresql"
+    with pytest.raises(ValueError, match="postgresql://"):
+        dialect_of("mysql://h@db/h")
+    assert redact_url("postgresql://hearth:s3cret@db:5432/hearth") == "postgresql://hearth:***@db:5432/hearth"
+    assert redact_url("postgresql://hearth@db/hearth") == "postgresql://hearth@db/hearth"
+
+
+@pytest.mark.parametrize(
+    ("status", "rows"), [("UPDATE 3", 3), ("INSERT 0 1", 1), ("DELETE 0", 0), ("CREATE TABLE", 0)]
+)
+def test_command_status_gives_the_rows_changed(status: str, rows: int) -> None:
+    assert rows_changed(status) == rows

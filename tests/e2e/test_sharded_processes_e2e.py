@@ -1,0 +1,246 @@
+"""Two bot processes, one shard each, on one fake Discord and one PostgreSQL database.
+
+Each process is a real ``python -m bot`` with SHARD_COUNT=2 and its own
+SHARD_IDS. Daily prompts for servers on both shards and DM check-ins for
+many people fall due together; one process is killed with SIGKILL in the
+middle of its fan-out and started again. Every server must end with exactly
+one prompt and every person with exactly one check-in DM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO
+
+import pytest
+
+from bot.checkins import service as checkin_service
+from bot.db.database import Database
+from bot.db.repos import prompt_config, schedules, users
+from bot.db.repos.prompt_config import PromptConfig
+from bot.db.timestamps import to_unix
+from bot.prompts import posting
+from bot.schedule.recurrence import Recurrence, parse_local_time
+from bot.schedule.shards import shard_of
+from tests.backends import PostgresDatabases, database_url_for
+from tests.e2e.driver import Driver
+from tests.e2e.fake_discord import FakeDiscord
+from tests.e2e.fake_discord.world import Channel, Guild, User
+from tests.e2e.test_fake_sharding import guilds_on_every_shard
+
+pytestmark = pytest.mark.e2e
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHARDS = 2
+SERVERS_PER_SHARD = 10
+PEOPLE = 16
+# Slow enough that the fan-out of one process lasts a few seconds, so the kill lands inside it.
+SEND_RATE = "4"
+DUE_IN = timedelta(seconds=6)
+DEADLINE_SECONDS = 90.0
+DAILY_AT_NINE_UTC = Recurrence("UTC", parse_local_time("09:00"))
+
+
+class BotProcess:
+    """One ``python -m bot`` process running one shard, logging to a file."""
+
+    def __init__(self, shard: int, env: dict[str, str], log_dir: Path) -> None:
+        self.shard = shard
+        self.env = {**env, "SHARD_IDS": str(shard)}
+        self.log_path = log_dir / f"shard-{shard}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    def start(self) -> None:
+        """Start (or start again) the process, appending to its log."""
+        self._log = self.log_path.open("ab")
+        # The working directory is the test's own, so no developer .env is read.
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot"],
+            cwd=self.log_path.parent,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no bookkeeping, exactly like a crash."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Ask the process to stop, killing it if it does not."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        if self._log is not None:
+            self._log.close()
+
+    def log_tail(self) -> str:
+        """Return the end of the log, for failure messages."""
+        return self.log_path.read_text(errors="replace")[-4000:]
+
+
+@pytest.fixture
+async def postgres_url(tmp_path: Path, postgres_databases: PostgresDatabases | None) -> AsyncIterator[str]:
+    """A migrated PostgreSQL database: the only backend several processes can share."""
+    async with database_url_for("postgresql", tmp_path, postgres_databases) as url:
+        yield url
+
+
+@pytest.fixture
+def processes(
+    fake_discord: FakeDiscord, postgres_url: str, tmp_path: Path
+) -> Iterator[dict[int, BotProcess]]:
+    """The two shard processes (not started), stopped at teardown."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("DISCORD_", "HEARTH_"))}
+    env.update(
+        {
+            "PYTHONPATH": str(REPO_ROOT),
+            "DISCORD_TOKEN": fake_discord.world.token,
+            "DISCORD_API_BASE": fake_discord.api_base,
+            "DATABASE_URL": postgres_url,
+            "SHARD_COUNT": str(SHARDS),
+            "SCHEDULER_TICK_SECONDS": "1",
+            "SCHEDULED_SEND_RATE": SEND_RATE,
+            "LOG_LEVEL": "INFO",
+        }
+    )
+    bots = {shard: BotProcess(shard, env, tmp_path) for shard in range(SHARDS)}
+    yield bots
+    for bot in bots.values():
+        bot.stop()
+
+
+async def seed(
+    url: str, servers: list[Guild], people: list[User], channel_of: Callable[[Guild], Channel], due: datetime
+) -> None:
+    """Configure daily prompts and DM check-ins as the commands would, all due at ``due``."""
+    now = datetime.now(UTC)
+    db = await Database.open(url)
+    try:
+        for guild in servers:
+            config = PromptConfig(
+                guild_id=guild.id,
+                channel_id=channel_of(guild).id,
+                local_time="09:00",
+                timezone="UTC",
+                ping_role_id=None,
+                threads=False,
+                audience="any",
+                paused=False,
+                paused_reason=None,
+                configured_by=guild.owner_id,
+            )
+            await prompt_config.save(db, config, now)
+            await schedules.upsert_recurring(
+                db,
+                kind=posting.SCHEDULE_KIND,
+                owner_key=posting.owner_key(guild.id),
+                rule=DAILY_AT_NINE_UTC,
+                now=now,
+                guild_id=guild.id,
+            )
+        for person in people:
+            await users.set_timezone(db, person.id, "UTC", now)
+            await schedules.upsert_recurring(
+                db,
+                kind=checkin_service.SCHEDULE_KIND,
+                owner_key=checkin_service.owner_key(person.id),
+                rule=DAILY_AT_NINE_UTC,
+                now=now,
+                user_id=person.id,
+            )
+        # Everything falls due at once, a few seconds after both processes are up.
+        await db.execute("UPDATE schedules SET next_run_at = ?", (to_unix(due),))
+    finally:
+        await db.close()
+
+
+async def occurrence_facts(url: str) -> tuple[dict[str, int], dict[int, str]]:
+    """Count the recorded occurrences by status, and say who claimed each server's prompt."""
+    db = await Database.open(url)
+    try:
+        rows = await db.fetch_all("SELECT status, COUNT(*) AS n FROM schedule_occurrences GROUP BY status")
+        claims = await db.fetch_all(
+            "SELECT s.guild_id, o.claimed_by FROM schedule_occurrences AS o"
+            " JOIN schedules AS s ON s.id = o.schedule_id WHERE s.kind = ?",
+            (posting.SCHEDULE_KIND,),
+        )
+    finally:
+        await db.close()
+    statuses = {str(row["status"]): int(row["n"]) for row in rows}
+    return statuses, {int(row["guild_id"]): str(row["claimed_by"]) for row in claims}
+
+
+async def wait_until(condition: Callable[[], bool], processes: dict[int, BotProcess], what: str) -> None:
+    """Poll ``condition`` until it holds; fail with both logs if it does not in time."""
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while not condition():
+        for bot in processes.values():
+            if bot.process is not None and bot.process.poll() not in (None, -signal.SIGKILL):
+                pytest.fail(f"shard {bot.shard} exited early:\n{bot.log_tail()}")
+        if time.monotonic() > deadline:
+            logs = "\n".join(f"--- shard {b.shard}\n{b.log_tail()}" for b in processes.values())
+            pytest.fail(f"timed out waiting for {what}\n{logs}")
+        await asyncio.sleep(0.1)
+
+
+async def test_two_shard_processes_deliver_everything_exactly_once_across_a_sigkill(
+    driver: Driver, processes: dict[int, BotProcess], postgres_url: str
+) -> None:
+    """One prompt per server and one DM per person, though shard 0 is killed mid-fan-out."""
+    owner = driver.add_user("owner")
+    by_shard = await guilds_on_every_shard(driver, owner, per_shard=SERVERS_PER_SHARD)
+    servers = [guild for guilds in by_shard.values() for guild in guilds]
+    people = [driver.add_user(f"person{n}") for n in range(PEOPLE)]
+    for n, person in enumerate(people):
+        await driver.add_member(servers[n % len(servers)], person)
+
+    def channel_of(guild: Guild) -> Channel:
+        return driver.world.channels[guild.channel_ids[0]]
+
+    def posts_in(guild: Guild) -> int:
+        return len(driver.messages_in(channel_of(guild)))
+
+    await seed(postgres_url, servers, people, channel_of, datetime.now(UTC) + DUE_IN)
+    for bot in processes.values():
+        bot.start()
+
+    # Shard 0 dies once it has posted some, but not all, of its servers' prompts.
+    def shard_zero_midway() -> bool:
+        return sum(posts_in(g) for g in by_shard[0]) >= 3
+
+    await wait_until(shard_zero_midway, processes, "shard 0 to start its fan-out")
+    processes[0].kill()
+    killed_after = sum(posts_in(g) for g in by_shard[0])
+    assert killed_after < SERVERS_PER_SHARD, "the fan-out finished before the kill; slow it down"
+    processes[0].start()
+
+    def everything_delivered() -> bool:
+        return all(posts_in(g) >= 1 for g in servers) and all(driver.dms_to(p) for p in people)
+
+    await wait_until(everything_delivered, processes, "every prompt and every check-in DM")
+    # Let any late duplicate surface before counting.
+    await asyncio.sleep(3)
+
+    # The restarted shard 0 took back the claims its killed predecessor left in flight.
+    assert "recovered)" in processes[0].log_path.read_text()
+    assert {g.id: posts_in(g) for g in servers} == {g.id: 1 for g in servers}
+    assert {p.id: len(driver.dms_to(p)) for p in people} == {p.id: 1 for p in people}
+    statuses, prompt_claimants = await occurrence_facts(postgres_url)
+    assert statuses == {"sent": len(servers) + len(people)}, statuses
+    # Each server's prompt was claimed by the process running its shard.
+    assert prompt_claimants == {g.id: f"shards {shard_of(g.id, SHARDS)} of {SHARDS}" for g in servers}
