@@ -145,7 +145,8 @@ class HearthBot(commands.Bot):
 
     async def _configure_gateway(self) -> None:
         """Choose the gateway URL: the setting, else the API base's /gateway/bot, else Discord's."""
-        # A non-sharded client never asks for the gateway URL; it connects straight to this one.
+        # discord.py connects to this URL without asking for one: the plain client always, the
+        # sharded one whenever SHARD_COUNT is given (which Hearth always does when sharded).
         if self.settings.discord_gateway_url:
             url = self.settings.discord_gateway_url
         elif self.settings.discord_api_base:
