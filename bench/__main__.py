@@ -5,6 +5,10 @@ fake Discord in rate-limit mode (50 requests/s globally, 5 messages per 5 s
 per channel) on 127.0.0.1, and prints its figures with the conditions they
 were measured under. ``--phase NAME`` runs one benchmark in this process and
 prints its section as JSON (what the parent collects).
+
+``--backend`` picks the database: SQLite files (the default), PostgreSQL (a
+fresh database per benchmark on the ``--postgres`` server), or both, one
+after the other, with a side-by-side table of the figures at the end.
 """
 
 from __future__ import annotations
@@ -13,13 +17,25 @@ import argparse
 import asyncio
 import json
 import logging
+import os
+import re
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.harness import CHANNEL_MESSAGES, GLOBAL_LIMIT, machine
+from bench.harness import (
+    BACKEND_TITLES,
+    BACKENDS,
+    CHANNEL_MESSAGES,
+    GLOBAL_LIMIT,
+    POSTGRES_URL_VARIABLE,
+    BackendName,
+    BenchDatabase,
+    bench_database,
+    machine,
+)
 from bot.pacing import PACER_BURST
 
 PHASES = ("fanout", "interactions", "scheduler", "database")
@@ -34,6 +50,8 @@ class Section:
     title: str
     conditions: list[str]
     rows: list[list[str]] = field(default_factory=list)
+    phase: str = ""
+    backend: BackendName = "sqlite"
 
     def add(self, figure: str, measured: str, target: str = "", met: bool | None = None) -> None:
         """Add one figure, with its target and whether it was met (None: no target)."""
@@ -46,11 +64,11 @@ def _load_note() -> str:
     return f"load average {machine().load} (1 / 5 / 15 min) at the end"
 
 
-async def _fanout(args: argparse.Namespace, workdir: Path) -> Section:
+async def _fanout(args: argparse.Namespace, database: BenchDatabase) -> Section:
     """Run the fan-out benchmark."""
     from bench.fanout import run_fanout
 
-    result = await run_fanout(args.servers, workdir / "fanout.db", send_rate=args.send_rate)
+    result = await run_fanout(args.servers, database.url, send_rate=args.send_rate)
     section = Section(
         f"fan-out: {result.servers:,} servers with daily prompts due at 09:00 UTC",
         [
@@ -107,12 +125,12 @@ async def _fanout(args: argparse.Namespace, workdir: Path) -> Section:
     return section
 
 
-async def _interactions(args: argparse.Namespace, workdir: Path) -> Section:
+async def _interactions(args: argparse.Namespace, database: BenchDatabase) -> Section:
     """Run the interaction latency benchmark: a small burst, then the big one."""
     from bench.interactions import run_interactions
 
     bursts = sorted({min(SMALL_BURST, args.interactions), args.interactions})
-    results = await run_interactions(bursts, workdir / "interactions.db")
+    results = await run_interactions(bursts, database.url)
     section = Section(
         f"interactions: bursts of {' and '.join(str(r.count) for r in results)} {results[0].what}"
         " arriving together",
@@ -133,15 +151,21 @@ async def _interactions(args: argparse.Namespace, workdir: Path) -> Section:
     return section
 
 
-async def _scheduler(args: argparse.Namespace, workdir: Path) -> Section:
+async def _scheduler(args: argparse.Namespace, database: BenchDatabase) -> Section:
     """Run the scheduler benchmark."""
-    from bench.scheduler import run_scheduler
+    from bench.scheduler import SEED_BATCH, run_scheduler
 
-    result = await run_scheduler(args.schedules, workdir / "scheduler.db")
+    result = await run_scheduler(args.schedules, database.url)
+    how = (
+        f"the {result.batch} real servers through the repositories, the others {SEED_BATCH:,} rows per"
+        " transaction (Transaction.execute_many),"
+        if result.batched_seed
+        else "through the repositories"
+    )
     section = Section(
         f"scheduler: {result.schedules:,} active daily schedules, spread over the day's minutes",
         [
-            f"seeded through the repositories in a child process in {result.seed_seconds:.1f} s;"
+            f"seeded {how} in a child process in {result.seed_seconds:.1f} s;"
             f" {result.batch} of them (one minute's worth) belong to servers in the fake",
             f"RSS is this whole process: bot plus the fake Discord and its {result.batch} servers;"
             f" {result.baseline_rss_mb:.0f} MB before the bot started",
@@ -178,15 +202,20 @@ async def _scheduler(args: argparse.Namespace, workdir: Path) -> Section:
     return section
 
 
-async def _database(args: argparse.Namespace, workdir: Path) -> Section:
+async def _database(args: argparse.Namespace, database: BenchDatabase) -> Section:
     """Run the database write benchmark."""
     from bench.database import run_database
 
-    result = await run_database(args.writes, workdir / "database.db")
+    result = await run_database(args.writes, database.url)
+    connection = (
+        "the bot's one aiosqlite connection (WAL, synchronous=NORMAL)"
+        if database.backend == "sqlite"
+        else "the bot's asyncpg pool (transactions one at a time within the process, as on SQLite)"
+    )
     section = Section(
         f"database: {result.writes:,} {result.what}",
         [
-            "the bot's one aiosqlite connection (WAL, synchronous=NORMAL), one transaction per record,"
+            f"{connection}, one transaction per record,"
             " all writers started together, called on the running bot without Discord round trips",
             f"HEARTH_DATA_KEY {'set: notes encrypted' if result.encrypted else 'not set'}",
             _load_note(),
@@ -197,6 +226,51 @@ async def _database(args: argparse.Namespace, workdir: Path) -> Section:
 
 
 RUNNERS = {"fanout": _fanout, "interactions": _interactions, "scheduler": _scheduler, "database": _database}
+
+
+def _comparable(figure: str) -> str:
+    """Return a figure's label without its numbers, to pair the same figure across backends."""
+    return re.sub(r"\d[\d,.]*", "#", figure)
+
+
+def _side_by_side(sections: list[Section]) -> Section | None:
+    """Return every figure measured on both backends in one table: SQLite, then PostgreSQL."""
+    found = {(s.backend, s.phase): s for s in sections}
+    compared = Section("side by side (the figures above)", [], [["figure", "SQLite", "PostgreSQL", "target"]])
+    for phase in PHASES:
+        sqlite, postgres = found.get(("sqlite", phase)), found.get(("postgresql", phase))
+        if sqlite is None or postgres is None:
+            continue
+        # Figures whose labels differ only in numbers pair up in order (burst of 50, then of 500).
+        on_postgres: dict[str, list[list[str]]] = {}
+        for row in postgres.rows:
+            on_postgres.setdefault(_comparable(row[0]), []).append(row)
+        compared.rows.append([f"{phase}:", "", "", ""])
+        for figure, measured, target, verdict in sqlite.rows:
+            same = on_postgres.get(_comparable(figure))
+            if not same:
+                continue
+            other = same.pop(0)
+            compared.rows.append(
+                [f"  {figure}", _with_verdict(measured, verdict), _with_verdict(other[1], other[3]), target]
+            )
+    return compared if len(compared.rows) > 1 else None
+
+
+def _with_verdict(measured: str, verdict: str) -> str:
+    """Return a figure with its verdict in brackets, if it has one."""
+    return f"{measured} [{verdict}]" if verdict else measured
+
+
+def _print_section(section: Section) -> None:
+    """Print one section: its title, its conditions, and its rows in aligned columns."""
+    print()
+    print(section.title)
+    for line in section.conditions:
+        print(f"  · {line}")
+    widths = [max(len(row[i]) for row in section.rows) for i in range(len(section.rows[0]))]
+    for row in section.rows:
+        print("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
 def _print(sections: list[Section], started_load: str) -> None:
@@ -210,32 +284,45 @@ def _print(sections: list[Section], started_load: str) -> None:
         f"Fake Discord in rate-limit mode: {GLOBAL_LIMIT} requests/s global, {CHANNEL_MESSAGES[0]} messages"
         f" per {CHANNEL_MESSAGES[1]:g} s per channel; 127.0.0.1 only"
     )
+    several = len({s.backend for s in sections}) > 1
     for section in sections:
-        print()
-        print(section.title)
-        for line in section.conditions:
-            print(f"  · {line}")
-        widths = [max(len(row[i]) for row in section.rows) for i in range(4)]
-        for row in section.rows:
-            print(
-                "  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-            )
+        if several:
+            section.title = f"[{BACKEND_TITLES[section.backend]}] {section.title}"
+        _print_section(section)
+    compared = _side_by_side(sections) if several else None
+    if compared is not None:
+        _print_section(compared)
 
 
-def _run_phase(phase: str, argv: list[str]) -> Section | None:
+def _run_phase(phase: str, backend: BackendName, postgres_url: str | None, argv: list[str]) -> Section | None:
     """Run one phase in a fresh process (clean memory and caches) and return its section."""
+    # The server URL goes through the environment, so a password never shows in the process list.
+    env = dict(os.environ)
+    env.pop(POSTGRES_URL_VARIABLE, None)
+    if postgres_url is not None:
+        env[POSTGRES_URL_VARIABLE] = postgres_url
     # Our own interpreter and module with arguments we built: nothing untrusted is executed.
     done = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "bench", "--phase", phase, *argv],
+        [sys.executable, "-m", "bench", "--phase", phase, f"--backend={backend}", *argv],
         stdout=subprocess.PIPE,
         text=True,
         check=False,
+        env=env,
     )
     if done.returncode != 0:
-        print(f"benchmark {phase!r} failed (exit code {done.returncode})", file=sys.stderr)
+        print(f"benchmark {phase!r} on {backend} failed (exit code {done.returncode})", file=sys.stderr)
         return None
     data = json.loads(done.stdout.strip().splitlines()[-1])
-    return Section(data["title"], data["conditions"], data["rows"])
+    return Section(data["title"], data["conditions"], data["rows"], phase, backend)
+
+
+async def _run_here(args: argparse.Namespace) -> Section:
+    """Run the phase ``args`` names in this process, on a database of its own, and return its section."""
+    with tempfile.TemporaryDirectory(prefix="hearth-bench-") as workdir:
+        async with bench_database(args.backend, args.phase, Path(workdir), args.postgres) as database:
+            section = await RUNNERS[args.phase](args, database)
+    section.conditions.insert(0, f"database: {database.described}")
+    return section
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -249,17 +336,33 @@ def _parser() -> argparse.ArgumentParser:
         "--send-rate", type=float, help="SCHEDULED_SEND_RATE for the fan-out (default: the setting's, 45/s)"
     )
     parser.add_argument("--only", choices=PHASES, action="append", help="run only these benchmarks")
+    parser.add_argument(
+        "--backend",
+        choices=(*BACKENDS, "both"),
+        default="sqlite",
+        help="database to run on (sqlite); both runs every benchmark on SQLite, then on PostgreSQL",
+    )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        default=os.environ.get(POSTGRES_URL_VARIABLE) or None,
+        help=f"PostgreSQL server where the user may create databases (default: ${POSTGRES_URL_VARIABLE})",
+    )
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks and print the table; return the exit code."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.backend != "sqlite" and args.postgres is None:
+        parser.error(f"--backend {args.backend} needs --postgres URL (or {POSTGRES_URL_VARIABLE})")
     logging.basicConfig(level=logging.ERROR)
     if args.phase is not None:
-        with tempfile.TemporaryDirectory(prefix="hearth-bench-") as workdir:
-            section = asyncio.run(RUNNERS[args.phase](args, Path(workdir)))
+        if args.backend == "both":
+            parser.error("--phase runs on one backend")
+        section = asyncio.run(_run_here(args))
         print(json.dumps({"title": section.title, "conditions": section.conditions, "rows": section.rows}))
         return 0
     started_load = machine().load
@@ -271,9 +374,16 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if args.send_rate is not None:
         passed.append(f"--send-rate={args.send_rate}")
-    sections = [s for phase in args.only or PHASES if (s := _run_phase(phase, passed)) is not None]
+    backends: tuple[BackendName, ...] = BACKENDS if args.backend == "both" else (args.backend,)
+    phases = args.only or PHASES
+    sections = [
+        found
+        for backend in backends
+        for phase in phases
+        if (found := _run_phase(phase, backend, args.postgres, passed)) is not None
+    ]
     _print(sections, started_load)
-    return 0 if len(sections) == len(args.only or PHASES) else 1
+    return 0 if len(sections) == len(backends) * len(phases) else 1
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bench.harness import rate_limited_fake, running_bot
+from bench.harness import database_url, rate_limited_fake, running_bot
 from bot.app import HearthBot
 from bot.crypto import generate_key
 from bot.db.repos import answers, prompt_posts
@@ -83,12 +83,12 @@ async def _answer_writer(bot: HearthBot) -> tuple[str, Writer]:
     return "prompt answers (bot.db.repos.answers.save)", write
 
 
-async def run_database(writes: int, database_path: Path) -> DatabaseResult:
+async def run_database(writes: int, database: Path | str) -> DatabaseResult:
     """Write ``writes`` records from as many concurrent tasks (people saving at once) and time it."""
     async with (
         rate_limited_fake() as server,
         running_bot(
-            server, f"sqlite:///{database_path}", disable_scheduler=True, hearth_data_key=generate_key()
+            server, database_url(database), disable_scheduler=True, hearth_data_key=generate_key()
         ) as running,
     ):
         bot = running.bot

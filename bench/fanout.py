@@ -12,6 +12,7 @@ from bench.harness import (
     GLOBAL_LIMIT,
     START_TIME,
     add_servers,
+    database_url,
     open_database,
     rate_limited_fake,
     running_bot,
@@ -88,9 +89,9 @@ class FanoutResult:
         return self.requests_per_second / GLOBAL_LIMIT
 
 
-async def _seed(database_url: str, guilds: list[tuple[int, int]], owner_id: int, clock: ManualClock) -> None:
+async def _seed(url: str, guilds: list[tuple[int, int]], owner_id: int, clock: ManualClock) -> None:
     """Configure daily prompts at 09:00 UTC in every server through the repositories, not slash commands."""
-    db = await open_database(database_url)
+    db = await open_database(url)
     try:
         now = clock.now()
         for guild_id, channel_id in guilds:
@@ -161,9 +162,12 @@ def _count_cards(channels: list[Channel], messages_by_channel: dict[int, list[in
     return lost, duplicated
 
 
-async def run_fanout(servers: int, database_path: Path, *, send_rate: float | None = None) -> FanoutResult:
-    """Build ``servers`` servers due at 09:00, start the bot, tick until every prompt is out, and count."""
-    database_url = f"sqlite:///{database_path}"
+async def run_fanout(servers: int, database: Path | str, *, send_rate: float | None = None) -> FanoutResult:
+    """Build ``servers`` servers due at 09:00, start the bot, tick until every prompt is out, and count.
+
+    ``database`` is a SQLite file or the URL of a migrated database (see ``harness.bench_database``).
+    """
+    url = database_url(database)
     clock = ManualClock(START_TIME)
     async with rate_limited_fake() as server:
         owner = server.world.add_user("bench_owner")
@@ -173,12 +177,12 @@ async def run_fanout(servers: int, database_path: Path, *, send_rate: float | No
         # The probes' replies go to a channel of their own, so they are never counted as prompts.
         probe_channel = server.world.add_channel(built[0][0], "probes", GUILD_TEXT, overwrites=[])
         seed_started = time.perf_counter()
-        await _seed(database_url, [(g.id, c.id) for g, c in built], owner.id, clock)
+        await _seed(url, [(g.id, c.id) for g, c in built], owner.id, clock)
         seed_seconds = time.perf_counter() - seed_started
         overrides: dict[str, object] = {"disable_scheduler": True}
         if send_rate is not None:
             overrides["scheduled_send_rate"] = send_rate
-        async with running_bot(server, database_url, clock=clock, **overrides) as running:
+        async with running_bot(server, url, clock=clock, **overrides) as running:
             bot = running.bot
             clock.set(START_TIME.replace(hour=9, minute=0, second=30))
             requests_before = len(server.requests)

@@ -7,6 +7,7 @@ import contextlib
 import ipaddress
 import os
 import platform
+import re
 import resource
 import socket
 import sqlite3
@@ -16,8 +17,10 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
+import asyncpg
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
@@ -25,7 +28,9 @@ from bot.app import HearthBot, create_bot, run_bot
 from bot.clock import ManualClock
 from bot.db.database import Database
 from bot.db.migrate import migrate
+from bot.db.postgres import POOL_MAX_SIZE
 from bot.settings import Settings
+from tests.backends import database_url_in
 from tests.e2e.fake_discord import DEFAULT_EVERYONE, HEARTH_INVITE, FakeDiscord
 from tests.e2e.fake_discord.world import GUILD_TEXT, Channel, Guild, User
 
@@ -39,6 +44,13 @@ GUILD_READY_TIMEOUT = 0.3
 READY_TIMEOUT = 300.0
 # A Monday morning; schedules in the benchmarks are due at 09:00 UTC.
 START_TIME = datetime(2026, 11, 30, 8, 58, tzinfo=UTC)
+
+BackendName = Literal["sqlite", "postgresql"]
+BACKENDS: tuple[BackendName, ...] = ("sqlite", "postgresql")
+BACKEND_TITLES: dict[BackendName, str] = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+POSTGRES_URL_VARIABLE = "HEARTH_BENCH_POSTGRES_URL"
+# Server settings that change what a write costs, so the figures say what they were measured with.
+POSTGRES_SETTINGS = ("fsync", "synchronous_commit")
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,85 @@ def machine() -> Machine:
         sqlite=sqlite3.sqlite_version,
         load=f"{one:.2f} / {five:.2f} / {fifteen:.2f}",
     )
+
+
+@dataclass(frozen=True)
+class BenchDatabase:
+    """The database one benchmark runs on, and a line saying what it is for the conditions."""
+
+    backend: BackendName
+    url: str
+    described: str
+
+
+def database_url(database: Path | str) -> str:
+    """Return the URL of ``database``: a path is a SQLite file, a string is already a URL."""
+    return f"sqlite:///{database}" if isinstance(database, Path) else database
+
+
+def _quoted_name(name: str) -> str:
+    """Return a database name quoted for DDL, refusing anything but plain identifiers."""
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise ValueError(f"refusing database name {name!r}")
+    return f'"{name}"'
+
+
+async def _postgres_admin(server_url: str, statement: str) -> None:
+    """Run one statement (CREATE/DROP DATABASE cannot run in a transaction) on the server."""
+    conn = await asyncpg.connect(server_url)
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+def _host_of(url: str) -> str:
+    """Return the host (and port, if given) a database URL names, without credentials."""
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
+
+
+async def _describe_postgres(url: str, name: str) -> str:
+    """Return the server version, the pool and the durability settings of database ``url``."""
+    conn = await asyncpg.connect(url)
+    try:
+        version = str(await conn.fetchval("SHOW server_version")).split(" ", 1)[0]
+        settings = [f"{s} {await conn.fetchval(f'SHOW {s}')}" for s in POSTGRES_SETTINGS]
+    finally:
+        await conn.close()
+    return (
+        f"PostgreSQL {version} (asyncpg {asyncpg.__version__}), one pool of {POOL_MAX_SIZE} connections;"
+        f" fresh database {name} on {_host_of(url)}, migrated, dropped afterwards;"
+        f" server {', '.join(settings)}"
+    )
+
+
+@contextlib.asynccontextmanager
+async def bench_database(
+    backend: BackendName, phase: str, workdir: Path, postgres_url: str | None = None
+) -> AsyncIterator[BenchDatabase]:
+    """Yield the database benchmark ``phase`` runs on: a file in ``workdir``, or a fresh PostgreSQL one.
+
+    On PostgreSQL the database is created on the server ``postgres_url`` names, migrated, and
+    dropped afterwards even if the benchmark fails.
+    """
+    if backend == "sqlite":
+        described = f"SQLite {sqlite3.sqlite_version} (aiosqlite), a new file in a temporary directory"
+        yield BenchDatabase(backend, database_url(workdir / f"{phase}.db"), described)
+        return
+    if postgres_url is None:
+        raise ValueError(f"the postgresql backend needs --postgres URL or {POSTGRES_URL_VARIABLE}")
+    name = f"hearth_bench_{phase}_{os.getpid()}"
+    quoted = _quoted_name(name)
+    url = database_url_in(postgres_url, name)
+    await _postgres_admin(postgres_url, f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
+    await _postgres_admin(postgres_url, f"CREATE DATABASE {quoted} TEMPLATE template0")
+    try:
+        db = await open_database(url)
+        await db.close()
+        yield BenchDatabase(backend, url, await _describe_postgres(url, name))
+    finally:
+        await _postgres_admin(postgres_url, f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
 
 
 def rss_mb() -> float:

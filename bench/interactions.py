@@ -7,7 +7,7 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.harness import add_servers, rate_limited_fake, running_bot
+from bench.harness import add_servers, database_url, rate_limited_fake, running_bot
 from tests.e2e.driver import CommandNotAvailableError, Driver
 from tests.e2e.fake_discord.interactions import InteractionHandle
 from tests.e2e.fake_discord.world import Channel, User
@@ -71,7 +71,7 @@ async def _help_requests(driver: Driver, channel: Channel, users: list[User]) ->
     return list(await asyncio.gather(*(driver.invoke_slash(channel, user, "help") for user in users)))
 
 
-async def run_interactions(bursts: list[int], database_path: Path) -> list[InteractionResult]:
+async def run_interactions(bursts: list[int], database: Path | str) -> list[InteractionResult]:
     """Send each burst of check-in saves (or /help without the check-in feature) at once; time answers."""
     async with rate_limited_fake() as server:
         driver = Driver(server)
@@ -79,9 +79,8 @@ async def run_interactions(bursts: list[int], database_path: Path) -> list[Inter
         users = [server.world.add_user(f"member{n}") for n in range(sum(bursts))]
         for user in users:
             server.world.add_member(guild, user, [])
-        database_url = f"sqlite:///{database_path}"
         results: list[InteractionResult] = []
-        async with running_bot(server, database_url, disable_scheduler=True):
+        async with running_bot(server, database_url(database), disable_scheduler=True):
             try:
                 driver.find_command("checkin")
             except CommandNotAvailableError:

@@ -11,14 +11,25 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import time as wall_time
 from pathlib import Path
+from typing import Any
 
-from bench.harness import START_TIME, add_servers, open_database, rate_limited_fake, rss_mb, running_bot
+from bench.harness import (
+    START_TIME,
+    add_servers,
+    database_url,
+    open_database,
+    rate_limited_fake,
+    rss_mb,
+    running_bot,
+)
 from bot.clock import ManualClock
+from bot.db.database import Database, dialect_of
 from bot.db.repos import prompt_config, schedules
 from bot.db.repos.prompt_config import PromptConfig
+from bot.db.timestamps import to_unix
 from bot.prompts.posting import SCHEDULE_KIND, owner_key
 from bot.schedule.engine import ScheduleEngine, TickReport, _Claim
-from bot.schedule.recurrence import Recurrence
+from bot.schedule.recurrence import Recurrence, format_local_time, next_occurrence, weekdays_to_mask
 
 MINUTES_PER_DAY = 24 * 60
 # The measured minute is 09:00 UTC; the bot starts half a minute before it, so nothing else is due.
@@ -28,6 +39,14 @@ AFTER = START_TIME.replace(hour=9, minute=0, second=30)
 EMPTY_TICKS = 20
 # Servers that don't exist in the fake get ids far above the fake's snowflakes.
 ABSENT_GUILD_BASE = 1 << 60
+# On PostgreSQL each transaction is a few round trips to the server, so the schedules of servers
+# absent from the fake are written this many to a transaction instead of one each.
+SEED_BATCH = 5_000
+# The row upsert_recurring stores, without its ON CONFLICT (the benchmark's owner keys are all new).
+INSERT_SCHEDULE = (
+    "INSERT INTO schedules (kind, owner_key, guild_id, user_id, timezone, local_time, weekdays,"
+    " next_run_at, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +66,8 @@ class SchedulerResult:
     batch_claim_ms: float
     batch_report: TickReport
     send_rate: float
+    # Whether the absent servers' schedules were written SEED_BATCH to a transaction (PostgreSQL).
+    batched_seed: bool
 
 
 def _due_slots(count: int) -> list[int]:
@@ -54,48 +75,110 @@ def _due_slots(count: int) -> list[int]:
     return [i for i in range(count) if i % MINUTES_PER_DAY == DUE_MINUTE]
 
 
-async def _seed(database_url: str, count: int, real: dict[int, tuple[int, int, int]]) -> None:
+def _rule_of(index: int) -> Recurrence:
+    """Return the daily rule of schedule ``index``, due at minute ``index % 1440`` UTC."""
+    minute = index % MINUTES_PER_DAY
+    return Recurrence(timezone="UTC", local_time=wall_time(minute // 60, minute % 60))
+
+
+async def _seed_real(db: Database, index: int, server: tuple[int, int, int]) -> None:
+    """Configure prompts in a server that exists in the fake, as /setup prompts stores them."""
+    guild_id, channel_id, owner_id = server
+    rule = _rule_of(index)
+    await prompt_config.save(
+        db,
+        PromptConfig(
+            guild_id=guild_id,
+            channel_id=channel_id,
+            local_time=format_local_time(rule.local_time),
+            timezone="UTC",
+            ping_role_id=None,
+            threads=False,
+            audience="any",
+            paused=False,
+            paused_reason=None,
+            configured_by=owner_id,
+        ),
+        BEFORE,
+    )
+    await _seed_absent(db, index, guild_id)
+
+
+async def _seed_absent(db: Database, index: int, guild_id: int) -> None:
+    """Store the daily prompt schedule of server ``guild_id`` through the repository."""
+    await schedules.upsert_recurring(
+        db,
+        kind=SCHEDULE_KIND,
+        owner_key=owner_key(guild_id),
+        rule=_rule_of(index),
+        now=BEFORE,
+        guild_id=guild_id,
+    )
+
+
+def _schedule_row(index: int) -> tuple[Any, ...]:
+    """Return the schedules row upsert_recurring would store for absent server ``index``."""
+    guild_id = ABSENT_GUILD_BASE + index
+    rule = _rule_of(index)
+    return (
+        SCHEDULE_KIND,
+        owner_key(guild_id),
+        guild_id,
+        None,
+        rule.timezone,
+        format_local_time(rule.local_time),
+        weekdays_to_mask(rule.weekdays),
+        to_unix(next_occurrence(rule, BEFORE)),
+        "{}",
+        to_unix(BEFORE),
+    )
+
+
+async def _write_rows(db: Database, rows: list[tuple[Any, ...]]) -> None:
+    """Insert ``rows`` into schedules in one transaction."""
+    if rows:
+        async with db.transaction() as tx:
+            await tx.execute_many(INSERT_SCHEDULE, rows)
+
+
+async def _seed_batched(db: Database, count: int, real: dict[int, tuple[int, int, int]]) -> None:
+    """Like the one-by-one seeding, but absent servers' rows go SEED_BATCH to a transaction.
+
+    Rows are written in index order, so ids follow the same order as when seeding one by one.
+    """
+    pending: list[tuple[Any, ...]] = []
+    for index in range(count):
+        if index in real:
+            await _write_rows(db, pending)
+            pending = []
+            await _seed_real(db, index, real[index])
+            continue
+        pending.append(_schedule_row(index))
+        if len(pending) >= SEED_BATCH:
+            await _write_rows(db, pending)
+            pending = []
+    await _write_rows(db, pending)
+
+
+async def _seed(url: str, count: int, real: dict[int, tuple[int, int, int]], *, batched: bool) -> None:
     """Store ``count`` daily prompt schedules spread over the day; ``real`` maps an index to a real server."""
-    db = await open_database(database_url)
+    db = await open_database(url)
     try:
-        now = BEFORE
+        if batched:
+            await _seed_batched(db, count, real)
+            return
         for index in range(count):
-            minute = index % MINUTES_PER_DAY
-            rule = Recurrence(timezone="UTC", local_time=wall_time(minute // 60, minute % 60))
-            guild_id = real[index][0] if index in real else ABSENT_GUILD_BASE + index
             if index in real:
-                _, channel_id, owner_id = real[index]
-                await prompt_config.save(
-                    db,
-                    PromptConfig(
-                        guild_id=guild_id,
-                        channel_id=channel_id,
-                        local_time=f"{minute // 60:02d}:{minute % 60:02d}",
-                        timezone="UTC",
-                        ping_role_id=None,
-                        threads=False,
-                        audience="any",
-                        paused=False,
-                        paused_reason=None,
-                        configured_by=owner_id,
-                    ),
-                    now,
-                )
-            await schedules.upsert_recurring(
-                db,
-                kind=SCHEDULE_KIND,
-                owner_key=owner_key(guild_id),
-                rule=rule,
-                now=now,
-                guild_id=guild_id,
-            )
+                await _seed_real(db, index, real[index])
+            else:
+                await _seed_absent(db, index, ABSENT_GUILD_BASE + index)
     finally:
         await db.close()
 
 
-def _seed_in_process(database_url: str, count: int, real: dict[int, tuple[int, int, int]]) -> None:
+def _seed_in_process(url: str, count: int, real: dict[int, tuple[int, int, int]], batched: bool) -> None:
     """Seed from a child process, so the memory it takes never shows in the bot's RSS."""
-    asyncio.run(_seed(database_url, count, real))
+    asyncio.run(_seed(url, count, real, batched=batched))
 
 
 def _timed_claims(engine: ScheduleEngine, spent: list[float]) -> None:
@@ -112,9 +195,14 @@ def _timed_claims(engine: ScheduleEngine, spent: list[float]) -> None:
     engine._claim_batch = timed  # type: ignore[method-assign]
 
 
-async def run_scheduler(count: int, database_path: Path) -> SchedulerResult:
-    """Seed ``count`` schedules, start the bot, and time empty and typical ticks."""
-    database_url = f"sqlite:///{database_path}"
+async def run_scheduler(count: int, database: Path | str) -> SchedulerResult:
+    """Seed ``count`` schedules, start the bot, and time empty and typical ticks.
+
+    On SQLite every schedule is stored through the repository in its own transaction, as before;
+    on PostgreSQL the absent servers' rows are batched (see SEED_BATCH).
+    """
+    url = database_url(database)
+    batched = dialect_of(url) == "postgresql"
     slots = _due_slots(count)
     async with rate_limited_fake() as server:
         owner = server.world.add_user("bench_owner")
@@ -122,7 +210,7 @@ async def run_scheduler(count: int, database_path: Path) -> SchedulerResult:
         real = {index: (g.id, c.id, owner.id) for index, (g, c) in zip(slots, built, strict=True)}
         seed_started = time.perf_counter()
         child = multiprocessing.get_context("spawn").Process(
-            target=_seed_in_process, args=(database_url, count, real)
+            target=_seed_in_process, args=(url, count, real, batched)
         )
         child.start()
         await asyncio.to_thread(child.join)
@@ -133,7 +221,7 @@ async def run_scheduler(count: int, database_path: Path) -> SchedulerResult:
         baseline = rss_mb()
         clock = ManualClock(BEFORE)
         # The scheduler runs as in production: start-up includes recovery and the first (empty) tick job.
-        async with running_bot(server, database_url, clock=clock) as running:
+        async with running_bot(server, url, clock=clock) as running:
             ready_rss = rss_mb()
             engine = running.bot.schedule_engine
             # Measure ticks one at a time, without APScheduler's own tick running alongside.
@@ -165,4 +253,5 @@ async def run_scheduler(count: int, database_path: Path) -> SchedulerResult:
                 batch_claim_ms=sum(claims) * 1000,
                 batch_report=report,
                 send_rate=running.bot.settings.scheduled_send_rate,
+                batched_seed=batched,
             )
