@@ -117,6 +117,17 @@ def list_embeds(title: str, lines: list[str]) -> list[discord.Embed]:
 # --- the reminder DM and its buttons ------------------------------------------------------------
 
 
+async def _server_name(bot: HearthBot, guild_id: int) -> str:
+    """Return the server's name for a DM reply, asking Discord when it's on another process's shard."""
+    guild = bot.get_guild(guild_id)
+    if guild is None:
+        try:
+            guild = await bot.fetch_guild(guild_id)
+        except discord.HTTPException:
+            return "your server"
+    return discord.utils.escape_markdown(guild.name)
+
+
 class SendGratitudeButton(GuardedButton, template=rf"hearth:appr:thank:(?P<nudge>{_ID})"):
     """Points to the gratitude channel of the server the reminder was made in (or says there is none)."""
 
@@ -128,8 +139,7 @@ class SendGratitudeButton(GuardedButton, template=rf"hearth:appr:thank:(?P<nudge
         """Say how to thank them in the server's gratitude channel, or that the server has none."""
         _, reminder = await own_nudge(bot, self.nudge_id, interaction.user.id)
         texts = content_of(bot).texts
-        guild = bot.get_guild(reminder.guild_id)
-        server = discord.utils.escape_markdown(guild.name) if guild else "your server"
+        server = await _server_name(bot, reminder.guild_id)
         who = mention(reminder.target_id)
         if await gratitude.get_config(bot.db, reminder.guild_id) is None:
             await send_private(interaction, texts("gratitude.no_channel", who=who, server=server))
