@@ -169,11 +169,29 @@ async def seed(
         await db.close()
 
 
-async def occurrence_facts(url: str) -> tuple[dict[str, int], dict[int, str]]:
-    """Count the recorded occurrences by status, and say who claimed each server's prompt."""
+async def make_everything_due_now(url: str) -> None:
+    """Make every schedule due again today, as if its row had been replayed."""
     db = await Database.open(url)
     try:
-        rows = await db.fetch_all("SELECT status, COUNT(*) AS n FROM schedule_occurrences GROUP BY status")
+        await db.execute("UPDATE schedules SET next_run_at = ?", (to_unix(datetime.now(UTC)),))
+    finally:
+        await db.close()
+
+
+def replays_seen(processes: dict[int, BotProcess]) -> int:
+    """Count the log lines in which a process found an occurrence already handled."""
+    return sum(bot.log_path.read_text().count("was already handled") for bot in processes.values())
+
+
+async def occurrence_facts(url: str) -> tuple[dict[str, int], dict[int, str]]:
+    """Count the prompts' and check-ins' occurrences by status, and say who claimed each prompt."""
+    db = await Database.open(url)
+    try:
+        rows = await db.fetch_all(
+            "SELECT o.status, COUNT(*) AS n FROM schedule_occurrences AS o"
+            " JOIN schedules AS s ON s.id = o.schedule_id WHERE s.kind IN (?, ?) GROUP BY o.status",
+            (posting.SCHEDULE_KIND, checkin_service.SCHEDULE_KIND),
+        )
         claims = await db.fetch_all(
             "SELECT s.guild_id, o.claimed_by FROM schedule_occurrences AS o"
             " JOIN schedules AS s ON s.id = o.schedule_id WHERE s.kind = ?",
@@ -201,7 +219,7 @@ async def wait_until(condition: Callable[[], bool], processes: dict[int, BotProc
 async def test_two_shard_processes_deliver_everything_exactly_once_across_a_sigkill(
     driver: Driver, processes: dict[int, BotProcess], postgres_url: str
 ) -> None:
-    """One prompt per server and one DM per person, though shard 0 is killed mid-fan-out."""
+    """One prompt per server and one DM per person, though shard 0 is killed mid-fan-out and rows replay."""
     owner = driver.add_user("owner")
     by_shard = await guilds_on_every_shard(driver, owner, per_shard=SERVERS_PER_SHARD)
     servers = [guild for guilds in by_shard.values() for guild in guilds]
@@ -235,6 +253,11 @@ async def test_two_shard_processes_deliver_everything_exactly_once_across_a_sigk
     await wait_until(everything_delivered, processes, "every prompt and every check-in DM")
     # Let any late duplicate surface before counting.
     await asyncio.sleep(3)
+
+    # The same local day coming due again (a replayed schedule row) must not post a second time.
+    await make_everything_due_now(postgres_url)
+    await wait_until(lambda: replays_seen(processes) >= 1, processes, "the replayed rows to be claimed")
+    await asyncio.sleep(2)
 
     # The restarted shard 0 took back the claims its killed predecessor left in flight.
     assert "recovered)" in processes[0].log_path.read_text()
