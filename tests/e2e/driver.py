@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from tests.e2e.fake_discord.gateway import Handshake
+from tests.e2e.fake_discord.gateway import Handshake, shard_for_guild
 from tests.e2e.fake_discord.interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
@@ -93,6 +93,23 @@ class Driver:
         if bot_permissions is not None:
             await self._guild_create(guild, join=True)
         return guild
+
+    async def add_guilds_on_shards(
+        self, owner: User, shards: int, *, per_shard: int
+    ) -> dict[int, list[Guild]]:
+        """Create guilds until each of ``shards`` shards owns ``per_shard`` of them.
+
+        Snowflakes carry the creation millisecond, so ids made in a burst share a shard; burning ids
+        until one lands on the wanted shard steers the next guild there (checked, never assumed).
+        """
+        by_shard: dict[int, list[Guild]] = {shard: [] for shard in range(shards)}
+        while any(len(guilds) < per_shard for guilds in by_shard.values()):
+            wanted = next(shard for shard, guilds in by_shard.items() if len(guilds) < per_shard)
+            while shard_for_guild(self.world.ids.next(), shards) != wanted:
+                pass
+            guild = await self.add_guild(f"Guild {sum(map(len, by_shard.values()))}", owner=owner)
+            by_shard[shard_for_guild(guild.id, shards)].append(guild)
+        return by_shard
 
     async def add_bot_to_guild(self, guild: Guild, permissions: int = HEARTH_INVITE) -> None:
         """Invite the bot to an existing guild (GUILD_CREATE, as a join)."""

@@ -14,7 +14,7 @@ from tests.e2e.clients import guilds_only, running_client
 from tests.e2e.driver import Driver
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.fake_discord.gateway import Session, shard_for_guild
-from tests.e2e.fake_discord.world import Guild, User
+from tests.e2e.fake_discord.world import Guild
 from tests.e2e.test_fake_discord import connect
 
 pytestmark = pytest.mark.e2e
@@ -78,22 +78,6 @@ class ShardedBot(commands.AutoShardedBot):
         await self.seen.record(after.id)
 
 
-async def guilds_on_every_shard(driver: Driver, owner: User, per_shard: int = 2) -> dict[int, list[Guild]]:
-    """Create guilds until each of the SHARDS shards owns ``per_shard`` of them.
-
-    Snowflakes carry the creation millisecond, so ids made in a burst share a shard; burning ids
-    until one lands on the wanted shard steers the next guild there (checked, never assumed).
-    """
-    by_shard: dict[int, list[Guild]] = {shard: [] for shard in range(SHARDS)}
-    while any(len(guilds) < per_shard for guilds in by_shard.values()):
-        wanted = next(shard for shard, guilds in by_shard.items() if len(guilds) < per_shard)
-        while shard_for_guild(driver.world.ids.next(), SHARDS) != wanted:
-            pass
-        guild = await driver.add_guild(f"Guild {sum(map(len, by_shard.values()))}", owner=owner)
-        by_shard[shard_for_guild(guild.id, SHARDS)].append(guild)
-    return by_shard
-
-
 def ids(guilds: list[Guild]) -> set[int]:
     """Return the ids of ``guilds``."""
     return {g.id for g in guilds}
@@ -120,7 +104,7 @@ def rename(server: FakeDiscord, guild: Guild, name: str) -> dict[str, Any]:
 @pytest.fixture
 async def spread(driver: Driver) -> dict[int, list[Guild]]:
     """Two guilds on each of two shards, all owned by one user (so she can use them and her DMs)."""
-    return await guilds_on_every_shard(driver, driver.add_user("sharon"))
+    return await driver.add_guilds_on_shards(driver.add_user("sharon"), SHARDS, per_shard=2)
 
 
 async def test_one_process_with_two_shards_gets_each_guild_on_its_own_shard(

@@ -34,7 +34,6 @@ from tests.backends import PostgresDatabases, database_url_for
 from tests.e2e.driver import Driver
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.fake_discord.world import Channel, Guild, User
-from tests.e2e.test_fake_sharding import guilds_on_every_shard
 
 pytestmark = pytest.mark.e2e
 
@@ -221,7 +220,7 @@ async def test_two_shard_processes_deliver_everything_exactly_once_across_a_sigk
 ) -> None:
     """One prompt per server and one DM per person, though shard 0 is killed mid-fan-out and rows replay."""
     owner = driver.add_user("owner")
-    by_shard = await guilds_on_every_shard(driver, owner, per_shard=SERVERS_PER_SHARD)
+    by_shard = await driver.add_guilds_on_shards(owner, SHARDS, per_shard=SERVERS_PER_SHARD)
     servers = [guild for guilds in by_shard.values() for guild in guilds]
     people = [driver.add_user(f"person{n}") for n in range(PEOPLE)]
     for n, person in enumerate(people):
