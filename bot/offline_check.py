@@ -11,7 +11,7 @@ from bot.content.errors import ContentError
 from bot.content.library import load_content
 from bot.content.resources import stale_lines
 from bot.db.database import Database, dialect_of, redact_url, sqlite_path_from_url
-from bot.db.migrate import applied_versions, discover_migrations, migrate
+from bot.db.migrate import applied_versions, discover_migrations, migrate, migrations_dir
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -60,12 +60,19 @@ async def run_offline_check(settings: Settings) -> int:
         _say(
             f"  warning: {line.name} ({where}) was last verified {line.verified.isoformat()}: check it again"
         )
-    migrations = discover_migrations()
+    migrations = discover_migrations(migrations_dir("sqlite"))
+    postgresql = discover_migrations(migrations_dir("postgresql"))
+    if [(m.version, m.name) for m in postgresql] != [(m.version, m.name) for m in migrations]:
+        print("Migrations: INVALID\n  SQLite's and PostgreSQL's do not match", file=sys.stderr)  # noqa: T201
+        return 1
     scratch = await Database.open("sqlite:///:memory:")
     try:
         await migrate(scratch, migrations)
     finally:
         await scratch.close()
-    _say(f"Migrations: OK ({len(migrations)} apply cleanly to an empty database)")
+    _say(
+        f"Migrations: OK ({len(migrations)}; SQLite's apply cleanly to an empty database,"
+        " PostgreSQL's have the same versions)"
+    )
     _say("  " + await pending_migrations_of(settings.database_url, {m.version for m in migrations}))
     return 0
