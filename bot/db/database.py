@@ -20,7 +20,11 @@ SQLITE_PREFIX = "sqlite:///"
 POSTGRES_PREFIXES = ("postgresql://", "postgres://")
 
 
-class IntegrityError(Exception):
+class DatabaseError(Exception):
+    """A statement failed; the message never quotes the values it was given (they may be private)."""
+
+
+class IntegrityError(DatabaseError):
     """A statement broke a constraint (unique key, CHECK, foreign key), on either backend."""
 
 

@@ -18,7 +18,16 @@ from typing import Any
 
 import asyncpg
 
-from bot.db.database import Database, Dialect, IntegrityError, Params, Row, Transaction, redact_url
+from bot.db.database import (
+    Database,
+    DatabaseError,
+    Dialect,
+    IntegrityError,
+    Params,
+    Row,
+    Transaction,
+    redact_url,
+)
 from bot.db.placeholders import arguments, translate
 
 log = logging.getLogger(__name__)
@@ -37,11 +46,23 @@ def rows_changed(status: str) -> int:
 
 @contextmanager
 def _constraint_errors() -> Iterator[None]:
-    """Raise a broken constraint as the backend-neutral IntegrityError."""
+    """Raise PostgreSQL's errors as the backend-neutral ones, without the values they quote.
+
+    The server's DETAIL line repeats the failing row ("Failing row contains (…)") and a bad
+    argument is quoted in the message itself; either could be a check-in note, and errors end up
+    in logs. Only the primary message (constraint and table names) is kept, and the original
+    exception is dropped from the chain so no traceback prints it.
+    """
     try:
         yield
     except asyncpg.IntegrityConstraintViolationError as error:
-        raise IntegrityError(str(error)) from error
+        raise IntegrityError(f"{type(error).__name__}: {error.args[0]}") from None
+    except asyncpg.DataError as error:
+        raise DatabaseError(
+            f"{type(error).__name__}: a value did not fit its column (value withheld)"
+        ) from None
+    except asyncpg.PostgresError as error:
+        raise DatabaseError(f"{type(error).__name__}: {error.args[0]}") from None
 
 
 class PostgresTransaction(Transaction):
