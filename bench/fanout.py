@@ -18,14 +18,12 @@ from bench.harness import (
     running_bot,
 )
 from bot.clock import ManualClock
-from bot.db.repos import prompt_config, schedules
-from bot.db.repos.prompt_config import PromptConfig
-from bot.prompts.posting import SCHEDULE_KIND, owner_key, recurrence_of
 from bot.schedule.engine import TickReport
 from tests.e2e.driver import Driver
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.fake_discord.ratelimit import Decision
 from tests.e2e.fake_discord.world import GUILD_TEXT, Channel, User
+from tests.seeding import configure_daily_prompts
 
 DUE_TIME = "09:00"
 # While the fan-out runs, /help is asked this often, to see whether interactions wait behind it.
@@ -90,36 +88,12 @@ class FanoutResult:
 
 
 async def _seed(url: str, guilds: list[tuple[int, int]], owner_id: int, clock: ManualClock) -> None:
-    """Configure daily prompts at 09:00 UTC in every server through the repositories, not slash commands."""
+    """Configure daily prompts at 09:00 UTC in every server as /setup prompts stores them."""
     db = await open_database(url)
     try:
         now = clock.now()
         for guild_id, channel_id in guilds:
-            config = await prompt_config.save(
-                db,
-                PromptConfig(
-                    guild_id=guild_id,
-                    channel_id=channel_id,
-                    local_time=DUE_TIME,
-                    timezone="UTC",
-                    ping_role_id=None,
-                    threads=False,
-                    audience="any",
-                    paused=False,
-                    paused_reason=None,
-                    configured_by=owner_id,
-                ),
-                now,
-            )
-            # The row /setup prompts stores (posting.save_schedule), without needing a bot.
-            await schedules.upsert_recurring(
-                db,
-                kind=SCHEDULE_KIND,
-                owner_key=owner_key(guild_id),
-                rule=recurrence_of(config),
-                now=now,
-                guild_id=guild_id,
-            )
+            await configure_daily_prompts(db, guild_id, channel_id, owner_id, local_time=DUE_TIME, now=now)
     finally:
         await db.close()
 

@@ -24,12 +24,12 @@ from bench.harness import (
 )
 from bot.clock import ManualClock
 from bot.db.database import Database, dialect_of
-from bot.db.repos import prompt_config, schedules
-from bot.db.repos.prompt_config import PromptConfig
+from bot.db.repos import schedules
 from bot.db.timestamps import to_unix
 from bot.prompts.posting import SCHEDULE_KIND, owner_key
 from bot.schedule.engine import ScheduleEngine, TickReport, _Claim
 from bot.schedule.recurrence import Recurrence, format_local_time, next_occurrence, weekdays_to_mask
+from tests.seeding import configure_daily_prompts
 
 MINUTES_PER_DAY = 24 * 60
 # The measured minute is 09:00 UTC; the bot starts half a minute before it, so nothing else is due.
@@ -84,24 +84,8 @@ def _rule_of(index: int) -> Recurrence:
 async def _seed_real(db: Database, index: int, server: tuple[int, int, int]) -> None:
     """Configure prompts in a server that exists in the fake, as /setup prompts stores them."""
     guild_id, channel_id, owner_id = server
-    rule = _rule_of(index)
-    await prompt_config.save(
-        db,
-        PromptConfig(
-            guild_id=guild_id,
-            channel_id=channel_id,
-            local_time=format_local_time(rule.local_time),
-            timezone="UTC",
-            ping_role_id=None,
-            threads=False,
-            audience="any",
-            paused=False,
-            paused_reason=None,
-            configured_by=owner_id,
-        ),
-        BEFORE,
-    )
-    await _seed_absent(db, index, guild_id)
+    local_time = format_local_time(_rule_of(index).local_time)
+    await configure_daily_prompts(db, guild_id, channel_id, owner_id, local_time=local_time, now=BEFORE)
 
 
 async def _seed_absent(db: Database, index: int, guild_id: int) -> None:

@@ -13,7 +13,7 @@ from bot.db.repos import circles, prompt_config, suggestions
 from bot.db.repos.prompt_config import PromptConfig
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError
 from bot.prompts.permissions import bot_permissions_in, missing_permissions
-from bot.prompts.posting import PromptChannelError, next_prompt_time, prompt_channel, save_schedule
+from bot.prompts.posting import PromptChannelError, configure_prompts, next_prompt_time, prompt_channel
 from bot.prompts.timezones import search_timezones
 from bot.replies import join_labels, send_private
 from bot.schedule.recurrence import echo, format_local_time, is_valid_timezone, parse_local_time
@@ -120,7 +120,7 @@ class Setup(commands.Cog):
         previous = await prompt_config.get(self.bot.db, guild.id)
         chosen = audience.value if audience else (previous.audience if previous else Audience.ANY.value)
         now = self.bot.clock.now()
-        config = await prompt_config.save(
+        config = await configure_prompts(
             self.bot.db,
             PromptConfig(
                 guild_id=guild.id,
@@ -136,7 +136,6 @@ class Setup(commands.Cog):
             ),
             now,
         )
-        await save_schedule(self.bot, config, now)
         embed = await config_embed(self.bot, config, texts("setup.saved_title"))
         if ping is not None and not ping.mentionable and not bot_permissions_in(channel).mention_everyone:
             embed.description = texts("setup.role_not_mentionable", role=ping.mention)

@@ -11,6 +11,7 @@ import aiohttp
 import discord
 
 from bot.content.prompts import Audience, Prompt
+from bot.db.database import Database
 from bot.db.repos import prompt_config, prompt_posts, schedules, suggestions
 from bot.db.repos.prompt_config import PromptConfig
 from bot.db.repos.prompt_posts import PromptPost
@@ -311,14 +312,21 @@ async def _schedule_for(bot: HearthBot, config: PromptConfig, now: datetime) -> 
     """Return the server's schedule row, recreating it from the configuration if it went missing."""
     schedule = await schedules.get_by_owner_key(bot.db, owner_key(config.guild_id))
     if schedule is None:
-        schedule = await save_schedule(bot, config, now)
+        schedule = await save_schedule(bot.db, config, now)
     return schedule
 
 
-async def save_schedule(bot: HearthBot, config: PromptConfig, now: datetime) -> Schedule:
+async def configure_prompts(db: Database, config: PromptConfig, now: datetime) -> PromptConfig:
+    """Store a server's configuration and its daily schedule, as /setup prompts does; return it stored."""
+    saved = await prompt_config.save(db, config, now)
+    await save_schedule(db, saved, now)
+    return saved
+
+
+async def save_schedule(db: Database, config: PromptConfig, now: datetime) -> Schedule:
     """Create or update the server's daily schedule from its configuration, unpaused unless it is paused."""
     schedule = await schedules.upsert_recurring(
-        bot.db,
+        db,
         kind=SCHEDULE_KIND,
         owner_key=owner_key(config.guild_id),
         rule=recurrence_of(config),
@@ -326,11 +334,11 @@ async def save_schedule(bot: HearthBot, config: PromptConfig, now: datetime) -> 
         guild_id=config.guild_id,
     )
     if schedule.paused and not config.paused:
-        resumed = await schedules.resume(bot.db, schedule.id, now)
+        resumed = await schedules.resume(db, schedule.id, now)
         if resumed is not None:
             schedule = resumed
     elif config.paused and not schedule.paused:
-        await schedules.pause(bot.db, schedule.id, config.paused_reason or "paused")
+        await schedules.pause(db, schedule.id, config.paused_reason or "paused")
     return schedule
 
 
@@ -366,5 +374,5 @@ async def resume_prompts(bot: HearthBot, config: PromptConfig) -> PromptConfig:
     resumed = await prompt_config.get(bot.db, config.guild_id)
     if resumed is None:
         raise PromptChannelError("prompts not configured")
-    await save_schedule(bot, resumed, now)
+    await save_schedule(bot.db, resumed, now)
     return resumed

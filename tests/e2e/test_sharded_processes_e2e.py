@@ -24,8 +24,7 @@ import pytest
 
 from bot.checkins import service as checkin_service
 from bot.db.database import Database
-from bot.db.repos import prompt_config, schedules, users
-from bot.db.repos.prompt_config import PromptConfig
+from bot.db.repos import schedules, users
 from bot.db.timestamps import to_unix
 from bot.prompts import posting
 from bot.schedule.recurrence import Recurrence, parse_local_time
@@ -34,6 +33,7 @@ from tests.backends import PostgresDatabases, database_url_for
 from tests.e2e.driver import Driver
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.fake_discord.world import Channel, Guild, User
+from tests.seeding import configure_daily_prompts
 
 pytestmark = pytest.mark.e2e
 
@@ -131,26 +131,8 @@ async def seed(
     db = await Database.open(url)
     try:
         for guild in servers:
-            config = PromptConfig(
-                guild_id=guild.id,
-                channel_id=channel_of(guild).id,
-                local_time="09:00",
-                timezone="UTC",
-                ping_role_id=None,
-                threads=False,
-                audience="any",
-                paused=False,
-                paused_reason=None,
-                configured_by=guild.owner_id,
-            )
-            await prompt_config.save(db, config, now)
-            await schedules.upsert_recurring(
-                db,
-                kind=posting.SCHEDULE_KIND,
-                owner_key=posting.owner_key(guild.id),
-                rule=DAILY_AT_NINE_UTC,
-                now=now,
-                guild_id=guild.id,
+            await configure_daily_prompts(
+                db, guild.id, channel_of(guild).id, guild.owner_id, local_time="09:00", now=now
             )
         for person in people:
             await users.set_timezone(db, person.id, "UTC", now)

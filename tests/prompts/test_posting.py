@@ -21,11 +21,11 @@ from bot.prompts.posting import (
     SCHEDULE_KIND,
     PromptChannelError,
     classify_http_error,
+    configure_prompts,
     deliver_scheduled,
     next_prompt_time,
     owner_key,
     post_now,
-    save_schedule,
 )
 from bot.prompts.reveal import AnswerResult, answerable_post, reveal_due, submit_answer
 from bot.schedule.engine import Occurrence, ScheduleEngine
@@ -60,9 +60,7 @@ async def configure(bot: StandInBot, **changes: Any) -> PromptConfig:
         "configured_by": ADMIN,
     }
     values.update(changes)
-    config = await prompt_config.save(bot.db, PromptConfig(**values), bot.clock.now())
-    await save_schedule(bot, config, bot.clock.now())  # type: ignore[arg-type]
-    return config
+    return await configure_prompts(bot.db, PromptConfig(**values), bot.clock.now())
 
 
 def prompt_sends(bot: StandInBot) -> list[dict[str, Any]]:
