@@ -27,6 +27,7 @@ from bot.privacy.keys import verify_data_key
 from bot.schedule.engine import ScheduleEngine
 from bot.settings import DISCORD_GATEWAY_URL, Settings
 from bot.tree import AppTree
+from bot.view_store import install_view_store
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ class HearthBot(commands.Bot):
         # Set once the schedule engine runs (after READY), for whoever must wait for it.
         self.scheduler_started = asyncio.Event()
         self.pacer.install(self.http)
+        install_view_store(self)
 
     async def login(self, token: str) -> None:
         """Point REST calls at the configured API base, then log in."""
@@ -159,6 +161,11 @@ class HearthBot(commands.Bot):
     async def on_ready(self) -> None:
         """Log who we are once the guild cache is filled."""
         log.info("Ready as %s in %d servers", self.user, len(self.guilds))
+
+    def clear(self) -> None:
+        """Reset the client for another start, keeping Hearth's view store."""
+        super().clear()
+        install_view_store(self)
 
     async def close(self) -> None:
         """Stop the scheduler, unload cogs and disconnect, then close the database."""

@@ -70,3 +70,18 @@ def join_names(names: list[str]) -> str:
 def join_labels(names: list[str]) -> str:
     """Return permission names as readable, bolded text ("**A**, **B** and **C**")."""
     return join_names([f"**{permission_label(name)}**" for name in names])
+
+
+def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split ``text`` into messages of at most ``limit`` characters, at line breaks where possible."""
+    parts: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit + 1)
+        if cut <= 0:
+            cut = limit
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].strip()
+    if rest:
+        parts.append(rest)
+    return parts

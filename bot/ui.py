@@ -1,7 +1,8 @@
-"""Shared pieces of Discord UI: colours and embed limits."""
+"""Shared pieces of Discord UI: colours, embed limits, and forms that belong to one opening."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import discord
@@ -9,10 +10,22 @@ import discord
 from bot.replies import MESSAGE_LIMIT
 from bot.tree import report_interaction_error
 
-__all__ = ["EMBED_TOTAL_LIMIT", "HEARTH_COLOUR", "MESSAGE_LIMIT", "HearthModal", "HearthView", "embed_fits"]
+__all__ = [
+    "EMBED_TOTAL_LIMIT",
+    "FORM_PREFIX",
+    "FORM_TIMEOUT",
+    "HEARTH_COLOUR",
+    "MESSAGE_LIMIT",
+    "HearthModal",
+    "HearthView",
+    "embed_fits",
+]
 
 HEARTH_COLOUR = discord.Colour(0xE07A5F)
 EMBED_TOTAL_LIMIT = 6000
+FORM_PREFIX = "hearth:form:"
+# How long a form waits for its submit; a later one is answered by the view store, its text echoed back.
+FORM_TIMEOUT = 30 * 60.0
 
 
 def embed_fits(embed: discord.Embed) -> bool:
@@ -37,8 +50,29 @@ class HearthView(discord.ui.View):
 
 
 class HearthModal(discord.ui.Modal):
-    """A modal whose submit errors are answered like command errors."""
+    """A form of one opening: its own custom_id, one submit, and errors answered like command errors.
+
+    discord.py keeps open forms keyed by custom_id alone, across every user, so a
+    fixed custom_id would let one person's opening replace another's. Each
+    opening gets a random one instead, and state lives on the object or in the
+    database, never on a cog.
+    """
+
+    def __init__(self, *, title: str, form: str, timeout: float | None = FORM_TIMEOUT) -> None:
+        super().__init__(
+            title=title, custom_id=f"{FORM_PREFIX}{form}:{secrets.token_hex(8)}", timeout=timeout
+        )
+        self._claimed = False
+
+    def claim(self) -> bool:
+        """Take the form's one submit; False for any later one (a double tap), which must change nothing."""
+        if self._claimed:
+            return False
+        self._claimed = True
+        return True
 
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:  # type: ignore[override]
-        """Answer the interaction kindly and log unexpected errors."""
+        """Answer the interaction kindly, log unexpected errors, and close the form."""
+        # Discord closes the form on the person's screen once it is answered; ours closes with it.
+        self.stop()
         await report_interaction_error(interaction, error)

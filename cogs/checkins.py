@@ -45,8 +45,6 @@ from bot.ui import HearthModal
 if TYPE_CHECKING:
     from bot.app import HearthBot
 
-FORM_ID = "hearth:checkin:form"
-DETAILS_FORM_PREFIX = "hearth:checkin:details-form:"
 SCORE_FIELD = "hearth:checkin:score"
 FEELINGS_FIELD = "hearth:checkin:feelings"
 NEEDS_FIELD = "hearth:checkin:needs"
@@ -83,13 +81,9 @@ class CheckinForm(HearthModal):
     def __init__(self, content: CheckinContent, *, details_for: int | None = None) -> None:
         texts = content.texts
         if details_for is None:
-            super().__init__(title=texts("modal.title"), custom_id=FORM_ID, timeout=None)
+            super().__init__(title=texts("modal.title"), form="checkin")
         else:
-            super().__init__(
-                title=texts("modal.details_title"),
-                custom_id=f"{DETAILS_FORM_PREFIX}{details_for}",
-                timeout=None,
-            )
+            super().__init__(title=texts("modal.details_title"), form="checkin-details")
         self.details_for = details_for
         self.score: discord.ui.RadioGroup[CheckinForm] | None = None
         if details_for is None:

@@ -109,7 +109,7 @@ class GratitudeModal(HearthModal):
 
     def __init__(self, cog: Gratitude, recipient: Recipient, name: str, source: CardSource | None) -> None:
         texts = cog.bot.content.gratitude
-        super().__init__(title=modal_title(texts, name))
+        super().__init__(title=modal_title(texts, name), form="gratitude")
         self.cog = cog
         self.recipient = recipient
         self.source = source

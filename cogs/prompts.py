@@ -66,7 +66,7 @@ class AnswerModal(HearthModal):
 
     def __init__(self, bot: HearthBot, post_id: int, prompt_text: str, existing: str | None) -> None:
         texts = bot.content.daily_prompts
-        super().__init__(title=texts("answer.modal_title"))
+        super().__init__(title=texts("answer.modal_title"), form="answer")
         self.bot = bot
         self.post_id = post_id
         self.answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(

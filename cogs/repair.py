@@ -157,7 +157,7 @@ class StatementModal(HearthModal):
 
     def __init__(self, bot: HearthBot, request: RepairRequest) -> None:
         texts = texts_of(bot)
-        super().__init__(title=texts("modal.title"), custom_id=f"hearth:repair:modal:{request.id}")
+        super().__init__(title=texts("modal.title"), form="repair")
         self.bot = bot
         self.request_id = request.id
         existing = repairs.open_statement(request, bot.cipher)

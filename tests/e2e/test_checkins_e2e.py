@@ -149,10 +149,11 @@ async def test_checkin_refuses_bad_answers_and_works_in_dms(
     world = standard_world
     opened = await driver.invoke_slash(world.general, world.alice, "checkin now")
     await opened.response()
+    assert opened.modal is not None
     bad = await driver.submit_modal_raw(
         world.general,
         world.alice,
-        "hearth:checkin:form",
+        opened.modal["custom_id"],
         [
             {"type": 18, "component": {"type": 21, "custom_id": SCORE_FIELD, "value": "3"}},
             {"type": 18, "component": {"type": 3, "custom_id": FEELINGS_FIELD, "values": ["smug"]}},
