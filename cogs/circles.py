@@ -1,4 +1,4 @@
-"""/circle join|leave|show: who in this server takes part in answers and reveals."""
+"""/circle join|leave|show|remove: who in this server takes part in answers and reveals."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.db.repos import answers, circles
-from bot.prompts.reveal import reveal_if_due
+from bot.db.repos import circles
+from bot.prompts.reveal import drop_from_circle, reveal_if_due
 from bot.replies import send_private
 from bot.ui import HEARTH_COLOUR
-from cogs._admin import guild_of
+from cogs._admin import guild_of, require_admin
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
@@ -44,15 +44,32 @@ class Circles(commands.Cog):
         """Remove the user from the circle, deleting their unrevealed answers."""
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
-        if not await circles.leave(self.bot.db, guild.id, interaction.user.id):
+        if not await drop_from_circle(self.bot, guild.id, interaction.user.id):
             await send_private(interaction, texts("circle.not_member"))
             return
-        # Unrevealed answers were written for this circle; leaving takes them along.
-        await answers.delete_unshared_for_user(self.bot.db, guild.id, interaction.user.id)
         await interaction.response.defer(ephemeral=True, thinking=True)
         # The people still in the circle may now all have answered.
         await reveal_if_due(self.bot, guild.id)
         await send_private(interaction, texts("circle.left"))
+
+    # The group is everyone's (/circle join), so the run-time check is what guards removing others.
+    @circle.command(name="remove", description="Take someone out of this server's circle (Manage Server)")
+    @app_commands.describe(member="The person to take out of the circle")
+    async def remove(self, interaction: discord.Interaction[HearthBot], member: discord.User) -> None:
+        """Remove someone from the circle with their unrevealed answers, then reveal if that completes it."""
+        require_admin(interaction)
+        guild = guild_of(interaction)
+        texts = self.bot.content.daily_prompts
+        name = f"<@{member.id}>"
+        if not await drop_from_circle(self.bot, guild.id, member.id):
+            await send_private(interaction, texts("circle.remove_not_member", member=name))
+            return
+        log.info(
+            "User %s removed user %s from the circle of guild %s", interaction.user.id, member.id, guild.id
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await reveal_if_due(self.bot, guild.id)
+        await send_private(interaction, texts("circle.removed", member=name))
 
     @circle.command(name="show", description="See who is in this server's circle")
     async def show(self, interaction: discord.Interaction[HearthBot]) -> None:

@@ -16,6 +16,7 @@ from bot.db.repos import prompt_config, suggestions
 from bot.db.repos.prompt_config import PromptConfig
 from bot.db.repos.suggestions import Suggestion, SuggestionStatus
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError
+from bot.prompts.answering import answerable_post, pass_prompt
 from bot.prompts.posting import (
     SCHEDULE_KIND,
     PromptChannelError,
@@ -23,16 +24,15 @@ from bot.prompts.posting import (
     next_prompt_time,
     pause_prompts,
     post_now,
-    prompt_text_of,
     resume_prompts,
 )
-from bot.prompts.reveal import ANSWER_MAX_LENGTH, AnswerResult, answerable_post, submit_answer
 from bot.replies import join_labels, send_private
 from bot.schedule.engine import Occurrence
 from bot.schedule.errors import TransientDeliveryError
 from bot.tree import report_interaction_error
-from bot.ui import HEARTH_COLOUR, HearthModal
+from bot.ui import HEARTH_COLOUR
 from cogs._admin import guild_of, require_admin
+from cogs._prompt_answers import CARD_BUTTONS, answer_form, card_buttons_for, outcome_text
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
@@ -40,9 +40,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REVIEW_PAGE = 5
-MODAL_DESCRIPTION_LIMIT = 100
 ADMIN_PAUSE_REASON = "paused by an admin"
-ANSWER_FIELD_ID = "hearth:prompt-answer"
 
 
 async def current_config(bot: HearthBot, guild_id: int) -> PromptConfig:
@@ -59,43 +57,6 @@ async def current_config(bot: HearthBot, guild_id: int) -> PromptConfig:
 def when(moment: datetime | None) -> str:
     """Return a Discord timestamp for a moment, or a dash."""
     return "-" if moment is None else discord.utils.format_dt(moment, "F")
-
-
-class AnswerModal(HearthModal):
-    """The private answer form: one paragraph, 1-1500 characters."""
-
-    def __init__(self, bot: HearthBot, post_id: int, prompt_text: str, existing: str | None) -> None:
-        texts = bot.content.daily_prompts
-        super().__init__(title=texts("answer.modal_title"), form="answer")
-        self.bot = bot
-        self.post_id = post_id
-        self.answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
-            custom_id=ANSWER_FIELD_ID,
-            style=discord.TextStyle.paragraph,
-            min_length=1,
-            max_length=ANSWER_MAX_LENGTH,
-            default=existing,
-        )
-        description: str | None = prompt_text or None
-        if description and len(description) > MODAL_DESCRIPTION_LIMIT:
-            description = description[: MODAL_DESCRIPTION_LIMIT - 1] + "…"
-        self.add_item(
-            discord.ui.Label(text=texts("answer.field_label"), description=description, component=self.answer)
-        )
-
-    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        """Save the answer privately and, if the circle is complete, reveal everyone's answers."""
-        # Revealing posts messages, which can take longer than the 3 s an interaction allows.
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        outcome = await submit_answer(self.bot, self.post_id, interaction.user.id, self.answer.value)
-        texts = self.bot.content.daily_prompts
-        if outcome.result is AnswerResult.SMALL_CIRCLE:
-            reply = texts("answer.small_circle", join=self.bot.command_directory.mention("circle join"))
-        elif outcome.result in (AnswerResult.REVEALED, AnswerResult.ADDED):
-            reply = texts(f"answer.{outcome.result.value}", place=outcome.place or "-")
-        else:
-            reply = texts(f"answer.{outcome.result.value}", answered=outcome.answered, total=outcome.total)
-        await send_private(interaction, reply)
 
 
 class ReviewButton(
@@ -197,7 +158,7 @@ class Prompts(commands.Cog):
 
     async def cog_load(self) -> None:
         """Take over daily prompt deliveries and the persistent review buttons."""
-        self.bot.add_dynamic_items(ReviewButton)
+        self.bot.add_dynamic_items(ReviewButton, *CARD_BUTTONS)
         # Meta tests load cogs into a bot that never ran setup_hook, so there may be no engine yet.
         engine = getattr(self.bot, "schedule_engine", None)
         if engine is not None:
@@ -205,14 +166,14 @@ class Prompts(commands.Cog):
 
     async def cog_unload(self) -> None:
         """Hand daily prompt deliveries and the review buttons back."""
-        self.bot.remove_dynamic_items(ReviewButton)
+        self.bot.remove_dynamic_items(ReviewButton, *CARD_BUTTONS)
         engine = getattr(self.bot, "schedule_engine", None)
         if engine is not None:
             engine.unregister(SCHEDULE_KIND)
 
     async def deliver(self, occurrence: Occurrence) -> None:
         """Post a scheduled daily prompt."""
-        await deliver_scheduled(self.bot, occurrence)
+        await deliver_scheduled(self.bot, occurrence, card_buttons_for(self.bot))
 
     # /prompt now|pause|resume can't carry their own default permissions inside a group that
     # everyone uses (/prompt answer), so the run-time check is the guard there.
@@ -229,7 +190,7 @@ class Prompts(commands.Cog):
             raise InvalidInputError(texts("prompt.now_paused", resume=directory.mention("prompt resume")))
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            result = await post_now(self.bot, config)
+            result = await post_now(self.bot, config, card_buttons_for(self.bot))
         except PromptChannelError as error:
             raise MissingPermissionsError(texts("prompt.channel_unavailable", reason=error.reason)) from None
         except TransientDeliveryError:
@@ -290,9 +251,16 @@ class Prompts(commands.Cog):
     async def answer(self, interaction: discord.Interaction[HearthBot]) -> None:
         """Open the private answer form for the latest prompt."""
         guild = guild_of(interaction)
-        post, existing = await answerable_post(self.bot, guild.id, interaction.user.id)
-        prompt_text = await prompt_text_of(self.bot, post.prompt_id)
-        await interaction.response.send_modal(AnswerModal(self.bot, post.id, prompt_text, existing))
+        await interaction.response.send_modal(await answer_form(self.bot, guild.id, interaction.user.id))
+
+    @prompt.command(name="pass", description="Pass on today's prompt (passing is always okay)")
+    async def pass_today(self, interaction: discord.Interaction[HearthBot]) -> None:
+        """Pass on the server's open prompt, so its reveal doesn't wait for you."""
+        guild = guild_of(interaction)
+        post, _ = await answerable_post(self.bot, guild.id, interaction.user.id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        outcome = await pass_prompt(self.bot, post.id, interaction.user.id)
+        await send_private(interaction, outcome_text(self.bot, outcome))
 
     @prompt.command(name="suggest", description="Suggest a prompt for this server")
     @app_commands.describe(text="Your prompt: one open question", theme="The theme it fits (optional)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ from bot.db.repos.schedules import Schedule
 from bot.db.repos.suggestions import SuggestionStatus
 from bot.prompts.cards import build_prompt_card, ping_line, theme_of, thread_name
 from bot.prompts.permissions import bot_permissions_in, missing_permissions
+from bot.prompts.reveal import close_post
 from bot.prompts.selection import CUSTOM_PREFIX, PastPost, choose_prompt, custom_prompt, selection_rng
 from bot.replies import join_labels
 from bot.schedule.engine import Occurrence
@@ -42,6 +44,9 @@ UNKNOWN_CHANNEL = 10003
 MISSING_ACCESS = 50001
 MISSING_PERMISSIONS = 50013
 PERMANENT_CODES = frozenset({UNKNOWN_CHANNEL, MISSING_ACCESS, MISSING_PERMISSIONS})
+
+# Builds the buttons under a server's card for a local date; the prompts cog, which handles them, gives it.
+CardButtons = Callable[[int, date], discord.ui.View]
 
 
 def owner_key(guild_id: int) -> str:
@@ -128,20 +133,32 @@ def mentions_for(config: PromptConfig) -> discord.AllowedMentions:
 
 
 async def post_prompt(
-    bot: HearthBot, config: PromptConfig, local_date: date, *, nonce: str | None
+    bot: HearthBot,
+    config: PromptConfig,
+    local_date: date,
+    *,
+    nonce: str | None,
+    buttons: CardButtons | None = None,
 ) -> PromptPost:
     """Post the prompt of ``local_date`` and record it; on a channel problem, pause and tell, then re-raise.
 
-    Raises PromptChannelError (permanent) or TransientDeliveryError.
+    The server's previous prompt closes once the new one is recorded. Raises
+    PromptChannelError (permanent) or TransientDeliveryError.
     """
     try:
-        return await _post(bot, config, local_date, nonce)
+        post = await _post(bot, config, local_date, nonce, buttons)
     except PromptChannelError as error:
         await pause_and_tell(bot, config, error)
         raise
+    previous = await prompt_posts.previous(bot.db, post)
+    if previous is not None:
+        await close_post(bot, previous)
+    return post
 
 
-async def _post(bot: HearthBot, config: PromptConfig, local_date: date, nonce: str | None) -> PromptPost:
+async def _post(
+    bot: HearthBot, config: PromptConfig, local_date: date, nonce: str | None, buttons: CardButtons | None
+) -> PromptPost:
     """Send the card (and open its thread), then record the post."""
     channel = await prompt_channel(bot, config.guild_id, config.channel_id)
     missing = missing_permissions(bot_permissions_in(channel), threads=config.threads)
@@ -160,6 +177,8 @@ async def _post(bot: HearthBot, config: PromptConfig, local_date: date, nonce: s
             "embed": embed,
             "allowed_mentions": mentions_for(config),
         }
+        if buttons is not None:
+            kwargs["view"] = buttons(config.guild_id, local_date)
         if nonce is not None:
             # discord.py sends enforce_nonce with it, so Discord drops a re-sent duplicate.
             kwargs["nonce"] = nonce
@@ -247,7 +266,9 @@ async def _tell_by_dm(bot: HearthBot, user_id: int, notice: str) -> bool:
     return True
 
 
-async def deliver_scheduled(bot: HearthBot, occurrence: Occurrence) -> None:
+async def deliver_scheduled(
+    bot: HearthBot, occurrence: Occurrence, buttons: CardButtons | None = None
+) -> None:
     """Post a server's daily prompt for the engine, unless that local day already has one."""
     guild_id = occurrence.schedule.guild_id
     if guild_id is None:
@@ -261,7 +282,7 @@ async def deliver_scheduled(bot: HearthBot, occurrence: Occurrence) -> None:
     if await prompt_posts.for_date(bot.db, guild_id, occurrence.local_date) is not None:
         log.info("Guild %s already has its prompt for %s; not posting again", guild_id, occurrence.local_date)
         return
-    await post_prompt(bot, config, occurrence.local_date, nonce=occurrence.key)
+    await post_prompt(bot, config, occurrence.local_date, nonce=occurrence.key, buttons=buttons)
 
 
 @dataclass(frozen=True)
@@ -272,7 +293,7 @@ class ManualPost:
     posted_now: bool
 
 
-async def post_now(bot: HearthBot, config: PromptConfig) -> ManualPost:
+async def post_now(bot: HearthBot, config: PromptConfig, buttons: CardButtons | None = None) -> ManualPost:
     """Post today's prompt by hand, claiming today's occurrence so the schedule doesn't post it too."""
     now = bot.clock.now()
     rule = recurrence_of(config)
@@ -291,7 +312,7 @@ async def post_now(bot: HearthBot, config: PromptConfig) -> ManualPost:
             return ManualPost(posted, posted_now=False)
         raise TransientDeliveryError("today's prompt is being posted")
     try:
-        post = await post_prompt(bot, config, local_date, nonce=key)
+        post = await post_prompt(bot, config, local_date, nonce=key, buttons=buttons)
     except TransientDeliveryError:
         async with bot.db.transaction() as tx:
             # Let the scheduler still post today's prompt at its time.

@@ -9,7 +9,7 @@ import discord
 
 from bot.crypto import DataCipher
 from bot.db.database import Database
-from bot.db.repos import answers, circles, prompt_config, prompt_posts, schedules, suggestions
+from bot.db.repos import answers, circles, passes, prompt_config, prompt_posts, schedules, suggestions
 from bot.db.repos.answers import ShownAnswer
 from bot.privacy.foundation import iso
 from bot.privacy.registry import Counts, ErasureContext, ExportData, PrivacyAggregate, RetainedTable
@@ -23,7 +23,7 @@ RETAINED_ANSWERS = RetainedTable("prompt_answers", "user_id", "created_at")
 
 
 async def export_user_prompts(db: Database, cipher: DataCipher, user_id: int) -> ExportData:
-    """Return the person's answers (opened), the circles they are in and the prompts they suggested."""
+    """Return the person's answers (opened), passes, circles and the prompts they suggested."""
     data: ExportData = {}
     mine = await answers.for_user(db, cipher, user_id)
     if mine:
@@ -37,6 +37,12 @@ async def export_user_prompts(db: Database, cipher: DataCipher, user_id: int) ->
                 "shared_at": iso(answer.shared_at),
             }
             for answer in mine
+        ]
+    passed = await passes.for_user(db, user_id)
+    if passed:
+        data["passes"] = [
+            {"post_id": item.post_id, "server_id": str(item.guild_id), "passed_at": iso(item.passed_at)}
+            for item in passed
         ]
     memberships = await circles.memberships_of(db, user_id)
     if memberships:
@@ -104,11 +110,12 @@ async def remove_from_reveals(client: discord.Client, shown: Iterable[ShownAnswe
 
 
 async def delete_user_prompts(db: Database, user_id: int, context: ErasureContext) -> Counts:
-    """Erase the person's answers (and remove them from reveals), circle places and suggestions."""
+    """Erase the person's answers (and remove them from reveals), passes, circle places and suggestions."""
     shown = await answers.shown_of_user(db, user_id)
     # The records go first, each in its own statement: Discord calls come after, outside any transaction.
     counts = {
         "answers": await answers.delete_for_user(db, user_id),
+        "passes": await passes.delete_for_user(db, user_id),
         "circle_memberships": await circles.delete_for_user(db, user_id),
         "suggestions": await suggestions.delete_by_author(db, user_id),
     }

@@ -1,4 +1,13 @@
-"""Private answers and their reveal once everyone in the circle has answered."""
+"""Reveals: the circle's private answers shown together, once, when nobody is left to wait for.
+
+The rules, as /help and the README state them:
+- an answer stays private until the reveal;
+- the reveal comes once everyone in the circle has answered or passed, with at least two answers;
+- when the next prompt is posted, the previous one closes: if two or more people answered, their
+  answers are revealed then, saying how many did not answer;
+- someone no longer in the server (a member lookup answers 404) is dropped from the circle when a
+  reveal is evaluated, so they cannot hold it up.
+"""
 
 from __future__ import annotations
 
@@ -8,151 +17,201 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import discord
 
-from bot.db.repos import answers, circles, prompt_posts
+from bot.db.repos import answers, circles, passes, prompt_posts
 from bot.db.repos.prompt_posts import PromptPost
-from bot.errors import InvalidInputError, NotFoundError
-from bot.prompts.cards import RevealEntry, build_reveal, reveal_header
+from bot.errors import NotFoundError
+from bot.prompts.cards import RevealEntry, build_reveal
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
 
 log = logging.getLogger(__name__)
 
-ANSWER_MAX_LENGTH = 1500
-MIN_CIRCLE_FOR_REVEAL = 2
+MIN_ANSWERS_FOR_REVEAL = 2
 
 
-class AnswerResult(StrEnum):
-    """What happened to an answer once it was saved."""
+class RevealKind(StrEnum):
+    """Why answers are being shown, which the line above them says."""
 
-    SAVED = "saved"
-    UPDATED = "updated"
-    SMALL_CIRCLE = "small_circle"
-    REVEALED = "revealed"
+    COMPLETE = "complete"
+    CLOSED = "closed"
     ADDED = "added"
 
 
 @dataclass(frozen=True)
-class AnswerOutcome:
-    """The reply to someone who answered: what happened and how far the circle is."""
+class CircleProgress:
+    """Where a post's circle stands: who is in it, who answered and who passed."""
 
-    result: AnswerResult
-    answered: int
-    total: int
-    place: str | None = None
+    members: tuple[int, ...]
+    answered: frozenset[int]
+    passed: frozenset[int]
 
+    @property
+    def pending(self) -> tuple[int, ...]:
+        """Return the members who have neither answered nor passed, in the order they joined."""
+        return tuple(m for m in self.members if m not in self.answered and m not in self.passed)
 
-def reveal_due(members: Collection[int], answered: Collection[int]) -> bool:
-    """Return whether a post's answers should be revealed: at least two members, all of them answered."""
-    return len(members) >= MIN_CIRCLE_FOR_REVEAL and set(members) <= set(answered)
+    @property
+    def answered_members(self) -> tuple[int, ...]:
+        """Return the members who answered, in the order they joined."""
+        return tuple(m for m in self.members if m in self.answered)
 
-
-def validated_answer(bot: HearthBot, text: str) -> str:
-    """Return the answer without surrounding spaces, or raise a kind error if it is empty or too long."""
-    cleaned = text.strip()
-    texts = bot.content.daily_prompts
-    if not cleaned:
-        raise InvalidInputError(texts("answer.empty"))
-    if len(cleaned) > ANSWER_MAX_LENGTH:
-        raise InvalidInputError(texts("answer.too_long", limit=ANSWER_MAX_LENGTH, length=len(cleaned)))
-    return cleaned
+    @property
+    def complete(self) -> bool:
+        """Return whether the answers are due: nobody left to wait for, and at least two answers."""
+        return not self.pending and len(self.answered_members) >= MIN_ANSWERS_FOR_REVEAL
 
 
-async def answerable_post(bot: HearthBot, guild_id: int, user_id: int) -> tuple[PromptPost, str | None]:
-    """Return the post someone can answer now and their unrevealed answer so far, or raise a kind error."""
-    texts = bot.content.daily_prompts
-    directory = bot.command_directory
-    post = await prompt_posts.latest(bot.db, guild_id)
-    if post is None:
-        raise NotFoundError(texts("answer.no_prompt", answer=directory.mention("prompt answer")))
-    if not await circles.is_member(bot.db, guild_id, user_id):
-        raise InvalidInputError(texts("answer.not_in_circle", join=directory.mention("circle join")))
-    existing = await answers.get(bot.db, bot.cipher, post.id, user_id)
-    if existing is not None and existing.shared_at is not None:
-        raise InvalidInputError(texts("answer.already_shared"))
-    return post, None if existing is None else existing.text
+def reveal_due(members: Sequence[int], answered: Collection[int], passed: Collection[int] = ()) -> bool:
+    """Return whether a post's answers should be revealed now."""
+    return CircleProgress(tuple(members), frozenset(answered), frozenset(passed)).complete
 
 
-async def submit_answer(bot: HearthBot, post_id: int, user_id: int, text: str) -> AnswerOutcome:
-    """Save someone's answer to a post, then reveal (or add to the reveal) when the circle is complete."""
-    texts = bot.content.daily_prompts
-    cleaned = validated_answer(bot, text)
-    post = await prompt_posts.get(bot.db, post_id)
-    if post is None:
-        raise NotFoundError(texts("answer.no_prompt", answer=bot.command_directory.mention("prompt answer")))
-    if not await circles.is_member(bot.db, post.guild_id, user_id):
-        raise InvalidInputError(
-            texts("answer.not_in_circle", join=bot.command_directory.mention("circle join"))
+async def is_in_server(bot: HearthBot, guild_id: int, user_id: int) -> bool:
+    """Return whether someone is still in a server, asking Discord (only 404 counts as gone)."""
+    try:
+        await bot.http.get_member(guild_id, user_id)
+    except discord.NotFound:
+        return False
+    except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
+        # Unsure is not gone: keep waiting for them rather than drop someone by mistake.
+        return True
+    return True
+
+
+async def drop_from_circle(bot: HearthBot, guild_id: int, user_id: int) -> bool:
+    """Take someone out of a server's circle with their unrevealed answers and passes, atomically."""
+    async with bot.db.transaction() as tx:
+        left = await circles.leave(tx, guild_id, user_id)
+        # Unrevealed answers were written for this circle; leaving takes them along.
+        await answers.delete_unshared_for_user(tx, guild_id, user_id)
+        await passes.delete_in_guild_for_user(tx, guild_id, user_id)
+    return left
+
+
+async def circle_progress(bot: HearthBot, post: PromptPost) -> CircleProgress:
+    """Return the post's progress, first dropping pending members who have left the server.
+
+    Lookups stop at the first pending member who is still there: the reveal waits for them
+    anyway, so one request per answer is the usual cost.
+    """
+    while True:
+        progress = CircleProgress(
+            tuple(await circles.members(bot.db, post.guild_id)),
+            frozenset(await answers.answered_user_ids(bot.db, post.id)),
+            frozenset(await passes.passed_user_ids(bot.db, post.id)),
         )
-    had_answer = await answers.get(bot.db, bot.cipher, post.id, user_id) is not None
-    if not await answers.save(
-        bot.db,
-        bot.cipher,
-        post_id=post.id,
-        guild_id=post.guild_id,
-        user_id=user_id,
-        text=cleaned,
-        now=bot.clock.now(),
-    ):
-        raise InvalidInputError(texts("answer.already_shared"))
-    log.info("Saved an answer of user %s to post %s", user_id, post.id)
-    members = await circles.members(bot.db, post.guild_id)
-    answered = await answers.answered_user_ids(bot.db, post.id)
-    counted = len(answered & set(members))
-    if post.revealed:
-        place = await share_answers(bot, post, [user_id], late=True)
-        return AnswerOutcome(AnswerResult.ADDED, counted, len(members), place)
-    if reveal_due(members, answered):
-        place = await reveal(bot, post, members)
-        return AnswerOutcome(AnswerResult.REVEALED, counted, len(members), place)
-    if len(members) < MIN_CIRCLE_FOR_REVEAL:
-        return AnswerOutcome(AnswerResult.SMALL_CIRCLE, counted, len(members))
-    result = AnswerResult.UPDATED if had_answer else AnswerResult.SAVED
-    return AnswerOutcome(result, counted, len(members))
+        gone = None
+        for user_id in progress.pending:
+            if await is_in_server(bot, post.guild_id, user_id):
+                return progress
+            gone = user_id
+            break
+        if gone is None:
+            return progress
+        await drop_from_circle(bot, post.guild_id, gone)
+        log.info("Dropped user %s, who left guild %s, from its circle", gone, post.guild_id)
 
 
 async def reveal_if_due(bot: HearthBot, guild_id: int) -> str | None:
-    """Reveal the latest post's answers if the circle (e.g. after someone left) is now complete."""
+    """Reveal the latest post's answers if its circle (after someone left) has nobody left to wait for."""
     post = await prompt_posts.latest(bot.db, guild_id)
     if post is None or post.revealed:
         return None
-    members = await circles.members(bot.db, guild_id)
-    if not reveal_due(members, await answers.answered_user_ids(bot.db, post.id)):
+    progress = await circle_progress(bot, post)
+    if not progress.complete:
         return None
-    return await reveal(bot, post, members)
+    return await reveal(bot, post, progress.answered_members, RevealKind.COMPLETE)
 
 
-async def reveal(bot: HearthBot, post: PromptPost, members: Sequence[int]) -> str:
-    """Reveal every circle member's answer together, once; return where it happened."""
-    if not await prompt_posts.claim_reveal(bot.db, post.id, bot.clock.now()):
-        # Someone else's answer completed the circle a moment earlier; their reveal includes ours.
-        refreshed = await prompt_posts.get(bot.db, post.id)
-        return place_of(refreshed or post)
+async def close_post(bot: HearthBot, post: PromptPost) -> None:
+    """Close a post as the next prompt arrives: reveal its answers if two or more people answered."""
+    if post.revealed:
+        return
+    members = await circles.members(bot.db, post.guild_id)
+    answered = await answers.answered_user_ids(bot.db, post.id)
+    if len(answered) < MIN_ANSWERS_FOR_REVEAL:
+        return
+    ordered = [m for m in members if m in answered] + sorted(answered.difference(members))
+    missing = len(set(members) - answered)
+    kind = RevealKind.CLOSED if missing else RevealKind.COMPLETE
     try:
-        return await share_answers(bot, post, list(members), late=False)
+        await reveal(bot, post, ordered, kind, missing=missing)
+    except (discord.HTTPException, NotFoundError, aiohttp.ClientError, TimeoutError):
+        # The new prompt is out either way; these answers stay private.
+        log.warning("Could not reveal the answers of closed post %s in guild %s", post.id, post.guild_id)
+
+
+async def reveal(
+    bot: HearthBot, post: PromptPost, user_ids: Sequence[int], kind: RevealKind, *, missing: int = 0
+) -> str | None:
+    """Reveal these answers together, once; return where, or None if another reveal got there first."""
+    if not await prompt_posts.claim_reveal(bot.db, post.id, bot.clock.now()):
+        return None
+    try:
+        return await share_answers(bot, post, user_ids, kind, missing=missing)
     except (discord.HTTPException, NotFoundError):
-        # Nothing was shown: let the next answer (or leave) try the reveal again.
+        # Nothing (or not everything) was shown: a later answer, pass or close tries again.
         await prompt_posts.unclaim_reveal(bot.db, post.id)
         raise
 
 
-async def share_answers(bot: HearthBot, post: PromptPost, user_ids: list[int], *, late: bool) -> str:
-    """Post the given people's answers to ``post`` in its thread (or as a reply) and mark them shared."""
-    by_user = {answer.user_id: answer for answer in await answers.for_post(bot.db, bot.cipher, post.id)}
-    entries = [RevealEntry(user_id, by_user[user_id].text) for user_id in user_ids if user_id in by_user]
+def reveal_header(bot: HearthBot, kind: RevealKind, shared: int, missing: int) -> str:
+    """Return the line above revealed answers."""
     texts = bot.content.daily_prompts
-    target, reference = await _reveal_target(bot, post)
-    first: discord.Message | None = None
+    if kind is RevealKind.CLOSED:
+        return texts("reveal.closed", shared=shared, missing=missing)
+    return texts("reveal.added" if kind is RevealKind.ADDED else "reveal.header")
+
+
+async def share_answers(
+    bot: HearthBot, post: PromptPost, user_ids: Sequence[int], kind: RevealKind, *, missing: int = 0
+) -> str:
+    """Post these people's answers in the post's thread (or as a reply to it); return where.
+
+    Each answer is claimed before anything is sent, so an answer two reveals race for is shown once.
+    """
+    claimed = set(await answers.claim_for_sharing(bot.db, post.id, user_ids, bot.clock.now()))
+    if not claimed:
+        return place_of(await prompt_posts.get(bot.db, post.id) or post)
+    by_user = {answer.user_id: answer for answer in await answers.for_post(bot.db, bot.cipher, post.id)}
+    entries = [RevealEntry(user_id, by_user[user_id].text) for user_id in user_ids if user_id in claimed]
     # Which message shows whose answer, so erasing someone edits exactly the messages showing theirs.
     places: dict[int, tuple[int, int]] = {}
+    try:
+        first = await _send_reveal(
+            bot, post, entries, reveal_header(bot, kind, len(entries), missing), places
+        )
+    finally:
+        await answers.record_places(bot.db, post.id, places)
+        unsent = [user_id for user_id in claimed if user_id not in places]
+        if unsent:
+            await answers.release_claims(bot.db, post.id, unsent)
+    if first is not None and kind is not RevealKind.ADDED:
+        await prompt_posts.set_reveal_message(bot.db, post.id, first.id)
+    log.info("Shared %d answer(s) to post %s in guild %s", len(entries), post.id, post.guild_id)
+    return place_of(await prompt_posts.get(bot.db, post.id) or post)
+
+
+async def _send_reveal(
+    bot: HearthBot,
+    post: PromptPost,
+    entries: Sequence[RevealEntry],
+    header: str,
+    places: dict[int, tuple[int, int]],
+) -> discord.Message | None:
+    """Send the reveal's messages, filling ``places`` as each is sent; return the first message."""
+    target, reference = await _reveal_target(bot, post)
+    first: discord.Message | None = None
     shown = 0
-    for index, embeds in enumerate(build_reveal(entries, texts)):
+    for index, embeds in enumerate(build_reveal(entries, bot.content.daily_prompts)):
         # Answers are user text: they may mention nobody, whatever they contain.
         kwargs: dict[str, Any] = {"embeds": embeds, "allowed_mentions": discord.AllowedMentions.none()}
         if index == 0:
-            kwargs["content"] = reveal_header(texts, late=late)
+            kwargs["content"] = header
             if reference is not None:
                 kwargs["reference"] = reference
         try:
@@ -168,12 +227,7 @@ async def share_answers(bot: HearthBot, post: PromptPost, user_ids: list[int], *
         for entry in entries[shown : shown + len(embeds)]:
             places[entry.user_id] = (message.channel.id, message.id)
         shown += len(embeds)
-    await answers.mark_shared(bot.db, post.id, [entry.user_id for entry in entries], bot.clock.now(), places)
-    if first is not None and not late:
-        await prompt_posts.set_reveal_message(bot.db, post.id, first.id)
-    log.info("Shared %d answer(s) to post %s in guild %s", len(entries), post.id, post.guild_id)
-    refreshed = await prompt_posts.get(bot.db, post.id)
-    return place_of(refreshed or post)
+    return first
 
 
 async def _reveal_target(

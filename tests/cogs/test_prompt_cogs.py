@@ -16,10 +16,11 @@ from bot.db.database import Database
 from bot.db.repos import circles, prompt_config, prompt_posts, schedules, suggestions
 from bot.db.repos.suggestions import SuggestionStatus
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError
+from bot.prompts.answering import submit_answer
 from bot.prompts.posting import owner_key
-from bot.prompts.reveal import submit_answer
+from cogs._prompt_answers import AnswerModal
 from cogs.circles import Circles
-from cogs.prompts import AnswerModal, Prompts, ReviewButton
+from cogs.prompts import Prompts, ReviewButton
 from cogs.setup import Setup
 from tests.prompts.standin import ADMIN, GUILD, START, StandInBot
 

@@ -147,8 +147,8 @@ async def test_answers_replace_until_shared(db: Database) -> None:
     assert await answers.save(db, PLAIN, post_id=post_id, guild_id=GUILD, user_id=1, text="second", now=NOW)
     answer = await answers.get(db, PLAIN, post_id, 1)
     assert answer is not None and answer.text == "second" and answer.shared_at is None
-    assert await answers.mark_shared(db, post_id, [1], NOW) == 1
-    assert await answers.mark_shared(db, post_id, [1], NOW) == 0
+    assert await answers.claim_for_sharing(db, post_id, [1], NOW) == [1]
+    assert await answers.claim_for_sharing(db, post_id, [1], NOW) == []
     assert not await answers.save(
         db, PLAIN, post_id=post_id, guild_id=GUILD, user_id=1, text="third", now=NOW
     )
@@ -172,7 +172,7 @@ async def test_answers_delete_unshared_for_user(db: Database) -> None:
     shown = await add_post(db, date(2026, 11, 26))
     hidden = await add_post(db, date(2026, 11, 27))
     await answers.save(db, PLAIN, post_id=shown, guild_id=GUILD, user_id=1, text="a", now=NOW)
-    await answers.mark_shared(db, shown, [1], NOW)
+    await answers.claim_for_sharing(db, shown, [1], NOW)
     await answers.save(db, PLAIN, post_id=hidden, guild_id=GUILD, user_id=1, text="b", now=NOW)
     assert await answers.delete_unshared_for_user(db, GUILD, 1) == 1
     assert await answers.get(db, PLAIN, shown, 1) is not None

@@ -169,6 +169,11 @@ class Driver:
         await self._member_event("GUILD_MEMBER_ADD", guild, member)
         return member
 
+    async def remove_member(self, guild: Guild, user: User) -> None:
+        """Take a user out of a guild (GUILD_MEMBER_REMOVE, only with the members intent)."""
+        member = guild.members.pop(user.id)
+        await self._member_event("GUILD_MEMBER_REMOVE", guild, member)
+
     async def _member_event(self, event: str, guild: Guild, member: Member) -> None:
         """Send a member event to sessions with the GUILD_MEMBERS intent (or about the bot itself)."""
         data = {**self.world.member_payload(member), "guild_id": str(guild.id)}

@@ -60,8 +60,10 @@ async def test_second_initial_response_is_40060(
 
 
 async def test_an_unanswered_interaction_fails_with_a_clear_message(
-    running_bot: HearthBot, driver: Driver, standard_world: StandardWorld
+    running_bot: HearthBot, driver: Driver, standard_world: StandardWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Hearth answers every click; a store that drops them stands in for a bot that doesn't.
+    monkeypatch.setattr(running_bot._connection._view_store, "dispatch_view", lambda *args: None)
     stale = driver.seed_message(
         standard_world.general,
         content="A button from a view the bot never registered",

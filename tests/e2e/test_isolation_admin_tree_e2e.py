@@ -41,6 +41,7 @@ ADMIN_COMMANDS = frozenset(
         "prompt pause",
         "prompt resume",
         "prompt review",
+        "circle remove",
     }
 )
 # Option values that differ from the configuration the test saves, so an unchecked run would show.

@@ -39,6 +39,9 @@ class StandInBot:
         self.cipher = DataCipher(None)
         self.command_directory = CommandDirectory({"prompt": 1, "circle": 2, "setup": 3})
         self.sent: list[dict[str, Any]] = []
+        # Everyone the tests name is still in the server: member lookups succeed.
+        self.http = MagicMock()
+        self.http.get_member = AsyncMock(return_value={})
         self.dms: list[str] = []
         self.messages: list[MagicMock] = []
         self.channel_gone = False

@@ -8,6 +8,7 @@ import pytest
 from bot.command_sync import CommandDirectory
 from bot.content.library import Content, load_content
 from bot.content.prompts import Audience, Depth, Prompt
+from bot.prompts.answering import ANSWER_MAX_LENGTH
 from bot.prompts.cards import (
     RevealEntry,
     build_prompt_card,
@@ -17,7 +18,6 @@ from bot.prompts.cards import (
     theme_of,
     thread_name,
 )
-from bot.prompts.reveal import ANSWER_MAX_LENGTH
 from bot.ui import embed_fits
 
 

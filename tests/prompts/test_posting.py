@@ -17,6 +17,7 @@ from bot.db.database import Database
 from bot.db.repos import answers, circles, prompt_config, prompt_posts, schedules
 from bot.db.repos.prompt_config import PromptConfig
 from bot.errors import InvalidInputError, NotFoundError
+from bot.prompts.answering import AnswerResult, answerable_post, submit_answer
 from bot.prompts.posting import (
     SCHEDULE_KIND,
     PromptChannelError,
@@ -27,7 +28,7 @@ from bot.prompts.posting import (
     owner_key,
     post_now,
 )
-from bot.prompts.reveal import AnswerResult, answerable_post, reveal_due, submit_answer
+from bot.prompts.reveal import reveal_due
 from bot.schedule.engine import Occurrence, ScheduleEngine
 from bot.schedule.errors import TransientDeliveryError
 from tests.prompts.standin import ADMIN, CHANNEL, GUILD, ROLE, START, StandInBot, http_error

@@ -10,7 +10,7 @@ import discord
 
 from bot.crypto import DataCipher, generate_key, is_sealed
 from bot.db.database import Database
-from bot.db.repos import answers, circles, prompt_config, prompt_posts, schedules, suggestions
+from bot.db.repos import answers, circles, passes, prompt_config, prompt_posts, schedules, suggestions
 from bot.db.repos.prompt_config import PromptConfig
 from bot.db.repos.suggestions import SuggestionStatus
 from bot.privacy import catalog
@@ -122,7 +122,7 @@ async def test_export_holds_own_answers_circles_and_suggestions(db: Database) ->
     await answer(db, cipher, first, GUILD, ALICE, "mine, here")
     await answer(db, cipher, second, OTHER_GUILD, ALICE, "mine, there")
     await answer(db, cipher, first, GUILD, BOB, "bob's")
-    await answers.mark_shared(db, first, [ALICE], NOW)
+    await answers.claim_for_sharing(db, first, [ALICE], NOW)
     await circles.join(db, GUILD, ALICE, NOW)
     await circles.join(db, GUILD, BOB, NOW)
     await suggestions.add(
@@ -141,19 +141,24 @@ async def test_export_holds_own_answers_circles_and_suggestions(db: Database) ->
 
 
 async def test_delete_erases_the_persons_records_only(db: Database) -> None:
-    """Erasure removes answers, circle places and suggestions of the person, and their name as reviewer."""
+    """Erasure removes the person's answers, passes, circle places, suggestions and reviewer name."""
     cipher = new_cipher()
     post_id = await add_post(db, GUILD, date(2026, 11, 27))
     await answer(db, cipher, post_id, GUILD, ALICE, "mine")
     await answer(db, cipher, post_id, GUILD, BOB, "bob's")
     await circles.join(db, GUILD, ALICE, NOW)
     await circles.join(db, GUILD, BOB, NOW)
+    other_post = await add_post(db, GUILD, date(2026, 11, 28))
+    async with db.transaction() as tx:
+        for user_id in (ALICE, BOB):
+            await passes.add_in(tx, post_id=other_post, guild_id=GUILD, user_id=user_id, now=NOW)
     await suggestions.add(db, guild_id=GUILD, author_id=ALICE, text="Mine?", theme=None, now=NOW)
     bobs = await suggestions.add(db, guild_id=GUILD, author_id=BOB, text="Bob's?", theme=None, now=NOW)
     assert await suggestions.review(db, bobs.id, GUILD, SuggestionStatus.APPROVED, ALICE, NOW)
     assert PROMPTS.delete_user is not None
     counts = await PROMPTS.delete_user(db, ALICE, ErasureContext(None, cipher, NOW))
-    assert counts == {"answers": 1, "circle_memberships": 1, "suggestions": 1}
+    assert counts == {"answers": 1, "passes": 1, "circle_memberships": 1, "suggestions": 1}
+    assert await passes.passed_user_ids(db, other_post) == {BOB}
     assert await answers.get(db, cipher, post_id, ALICE) is None
     kept = await answers.get(db, cipher, post_id, BOB)
     assert kept is not None and kept.text == "bob's"
@@ -176,9 +181,12 @@ async def test_delete_removes_the_answer_from_reveal_messages(db: Database) -> N
     for post_id, guild_id in ((shown, GUILD), (late, GUILD), (gone, OTHER_GUILD)):
         await answer(db, cipher, post_id, guild_id, ALICE, "alice's words")
         await answer(db, cipher, post_id, guild_id, BOB, "bob's words")
-    await answers.mark_shared(db, shown, [ALICE, BOB], NOW, {ALICE: (THREAD, REVEAL), BOB: (THREAD, REVEAL)})
-    await answers.mark_shared(db, late, [ALICE], NOW, {ALICE: (THREAD, LATE)})
-    await answers.mark_shared(db, gone, [ALICE], NOW, {ALICE: (OTHER_GUILD + 1, 42)})
+    await answers.claim_for_sharing(db, shown, [ALICE, BOB], NOW)
+    await answers.record_places(db, shown, {ALICE: (THREAD, REVEAL), BOB: (THREAD, REVEAL)})
+    await answers.claim_for_sharing(db, late, [ALICE], NOW)
+    await answers.record_places(db, late, {ALICE: (THREAD, LATE)})
+    await answers.claim_for_sharing(db, gone, [ALICE], NOW)
+    await answers.record_places(db, gone, {ALICE: (OTHER_GUILD + 1, 42)})
     reveal = fake_message([reveal_embed(BOB, "bob's words"), reveal_embed(ALICE, f"alice's words <@{BOB}>")])
     added = fake_message([reveal_embed(ALICE, "alice's words")])
     client = fake_client(
@@ -203,7 +211,7 @@ async def test_delete_finds_reveals_shared_before_places_were_recorded(db: Datab
     """An answer shared without a recorded message points at its post's reveal message."""
     post_id = await add_post(db, GUILD, date(2026, 11, 27), thread_id=THREAD)
     await answer(db, DataCipher(None), post_id, GUILD, ALICE, "old answer")
-    await answers.mark_shared(db, post_id, [ALICE], NOW)
+    await answers.claim_for_sharing(db, post_id, [ALICE], NOW)
     assert await answers.shown_of_user(db, ALICE) == []
     await prompt_posts.set_reveal_message(db, post_id, REVEAL)
     [place] = await answers.shown_of_user(db, ALICE)

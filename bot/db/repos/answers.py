@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.crypto import DataCipher, SealContext
-from bot.db.database import Database, Row
+from bot.db.database import Database, Row, Transaction
 from bot.db.timestamps import from_unix, to_unix
 from bot.privacy.registry import SealedColumn
 
@@ -65,7 +65,14 @@ def _from_row(row: Row, cipher: DataCipher) -> Answer:
 
 
 async def save(
-    db: Database, cipher: DataCipher, *, post_id: int, guild_id: int, user_id: int, text: str, now: datetime
+    db: Database | Transaction,
+    cipher: DataCipher,
+    *,
+    post_id: int,
+    guild_id: int,
+    user_id: int,
+    text: str,
+    now: datetime,
 ) -> bool:
     """Store or replace someone's answer; return False (changing nothing) if it was already shared."""
     stamp = to_unix(now)
@@ -109,28 +116,52 @@ async def answered_user_ids(db: Database, post_id: int) -> set[int]:
     return {int(row["user_id"]) for row in rows}
 
 
-async def mark_shared(
-    db: Database,
-    post_id: int,
-    user_ids: Sequence[int],
-    now: datetime,
-    places: Mapping[int, tuple[int, int]] | None = None,
-) -> int:
-    """Mark answers as shown in a channel; return how many were not shared before.
+async def claim_for_sharing(db: Database, post_id: int, user_ids: Sequence[int], now: datetime) -> list[int]:
+    """Mark the given people's unshared answers to a post as shared; return whose were claimed.
 
-    ``places`` maps a user id to the (channel id, message id) showing their answer.
+    Claiming before anything is posted means two reveals racing for one answer show it once:
+    only the caller that claimed an answer posts it.
     """
-    changed = 0
-    places = places or {}
+    claimed: list[int] = []
     async with db.transaction() as tx:
         for user_id in user_ids:
-            channel_id, message_id = places.get(user_id, (None, None))
-            changed += await tx.execute(
-                "UPDATE prompt_answers SET shared_at = ?, shared_channel_id = ?, shared_message_id = ?"
+            if await tx.execute(
+                "UPDATE prompt_answers SET shared_at = ?"
                 " WHERE post_id = ? AND user_id = ? AND shared_at IS NULL",
-                (to_unix(now), channel_id, message_id, post_id, user_id),
+                (to_unix(now), post_id, user_id),
+            ):
+                claimed.append(user_id)
+    return claimed
+
+
+async def record_places(db: Database, post_id: int, places: Mapping[int, tuple[int, int]]) -> None:
+    """Remember where each shared answer is shown: user id -> (channel id, message id)."""
+    async with db.transaction() as tx:
+        for user_id, (channel_id, message_id) in places.items():
+            await tx.execute(
+                "UPDATE prompt_answers SET shared_channel_id = ?, shared_message_id = ?"
+                " WHERE post_id = ? AND user_id = ?",
+                (channel_id, message_id, post_id, user_id),
             )
-    return changed
+
+
+async def release_claims(db: Database, post_id: int, user_ids: Sequence[int]) -> None:
+    """Make claimed answers that could not be posted unshared again, so a later reveal can show them."""
+    async with db.transaction() as tx:
+        for user_id in user_ids:
+            await tx.execute(
+                "UPDATE prompt_answers SET shared_at = NULL"
+                " WHERE post_id = ? AND user_id = ? AND shared_message_id IS NULL",
+                (post_id, user_id),
+            )
+
+
+async def delete_unshared_in(tx: Transaction, post_id: int, user_id: int) -> int:
+    """Withdraw someone's answer to a post if it was not shown yet; return how many were deleted."""
+    return await tx.execute(
+        "DELETE FROM prompt_answers WHERE post_id = ? AND user_id = ? AND shared_at IS NULL",
+        (post_id, user_id),
+    )
 
 
 async def shown_of_user(db: Database, user_id: int) -> list[ShownAnswer]:
@@ -154,7 +185,7 @@ async def shown_of_user(db: Database, user_id: int) -> list[ShownAnswer]:
     ]
 
 
-async def delete_unshared_for_user(db: Database, guild_id: int, user_id: int) -> int:
+async def delete_unshared_for_user(db: Database | Transaction, guild_id: int, user_id: int) -> int:
     """Delete someone's answers in a server that were never shown; return how many."""
     return await db.execute(
         "DELETE FROM prompt_answers WHERE guild_id = ? AND user_id = ? AND shared_at IS NULL",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.db.database import Database
+from bot.db.database import Database, Transaction
 from bot.db.timestamps import from_unix, to_unix
 
 
@@ -18,7 +18,7 @@ async def join(db: Database, guild_id: int, user_id: int, now: datetime) -> bool
     return changed == 1
 
 
-async def leave(db: Database, guild_id: int, user_id: int) -> bool:
+async def leave(db: Database | Transaction, guild_id: int, user_id: int) -> bool:
     """Remove someone from a server's circle; return False if they were not in it."""
     changed = await db.execute(
         "DELETE FROM circle_members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)

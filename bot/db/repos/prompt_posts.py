@@ -96,6 +96,16 @@ async def latest(db: Database, guild_id: int) -> PromptPost | None:
     return None if row is None else _from_row(row)
 
 
+async def previous(db: Database, post: PromptPost) -> PromptPost | None:
+    """Return the server's post just before ``post``, or None."""
+    row = await db.fetch_one(
+        "SELECT * FROM prompt_posts WHERE guild_id = ? AND local_date < ?"
+        " ORDER BY local_date DESC, id DESC LIMIT 1",
+        (post.guild_id, post.local_date.isoformat()),
+    )
+    return None if row is None else _from_row(row)
+
+
 async def get(db: Database, post_id: int) -> PromptPost | None:
     """Return one post by id, or None."""
     row = await db.fetch_one("SELECT * FROM prompt_posts WHERE id = ?", (post_id,))
