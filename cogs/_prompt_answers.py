@@ -91,7 +91,8 @@ async def post_of_card(bot: HearthBot, guild_id: int, day: int) -> int:
     local_date = date(day // 10000, day // 100 % 100, day % 100)
     post = await prompt_posts.for_date(bot.db, guild_id, local_date)
     if post is None:
-        raise NotFoundError(bot.content.daily_prompts("answer.card_gone"))
+        answer = bot.command_directory.mention("prompt answer")
+        raise NotFoundError(bot.content.daily_prompts("answer.card_gone", answer=answer))
     return post.id
 
 

@@ -55,7 +55,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "answer.pass_already": frozenset({"answer"}),
     "answer.pass_too_late": frozenset(),
     "answer.closed": frozenset({"answer"}),
-    "answer.card_gone": frozenset(),
+    "answer.card_gone": frozenset({"answer"}),
     "answer.revealed": frozenset({"place"}),
     "answer.added": frozenset({"place"}),
     "answer.no_prompt": frozenset({"answer"}),

@@ -105,3 +105,26 @@ async def test_a_button_the_bot_no_longer_holds_gets_a_kind_answer(
     click = await driver.click_button(message, "0123abcd", user=world.alice)
     response = await click.response()
     assert response.ephemeral and response.content == NO_LONGER_AVAILABLE
+
+
+async def test_a_button_of_an_erased_check_in_says_it_is_gone(
+    running_bot: HearthBot, driver: Driver, standard_world: StandardWorld
+) -> None:
+    """After /privacy delete, the share menu of an erased check-in answers kindly and sends nothing."""
+    world = standard_world
+    form = await open_form(driver, world.general, world.alice)
+    submitted = await driver.submit_modal(form, answers("3", ""))
+    await submitted.response()
+    reply = submitted.original_message()
+    assert reply is not None
+    [share] = [c for c in reply.custom_ids() if c.startswith("hearth:checkin:share:")]
+    erase = await driver.invoke_slash(world.general, world.alice, "privacy delete")
+    await erase.response()
+    confirm = erase.original_message()
+    assert confirm is not None
+    clicked = await driver.click_button(confirm, f"hearth:privacy:erase:{world.alice.id}", user=world.alice)
+    await clicked.response()
+    await clicked.wait_for_followups(1)
+    chosen = await driver.select(reply, share, [world.admin], user=world.alice)
+    assert "couldn't find that check-in" in await final_reply(chosen)
+    assert driver.dms_to(world.admin) == []
