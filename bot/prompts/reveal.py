@@ -104,13 +104,10 @@ async def circle_progress(bot: HearthBot, post: PromptPost) -> CircleProgress:
             frozenset(await answers.answered_user_ids(bot.db, post.id)),
             frozenset(await passes.passed_user_ids(bot.db, post.id)),
         )
-        gone = None
-        for user_id in progress.pending:
-            if await is_in_server(bot, post.guild_id, user_id):
-                return progress
-            gone = user_id
-            break
-        if gone is None:
+        if not progress.pending:
+            return progress
+        gone = progress.pending[0]
+        if await is_in_server(bot, post.guild_id, gone):
             return progress
         await drop_from_circle(bot, post.guild_id, gone)
         log.info("Dropped user %s, who left guild %s, from its circle", gone, post.guild_id)

@@ -188,3 +188,16 @@ async def test_the_next_prompt_closes_the_last_one_and_reveals_what_was_shared(
     assert len(shown_answers(driver, thread)) == 2
     old = await driver.click_button(card, card_button(card, "answer"), user=world.bob)
     assert "has closed" in json.dumps((await old.response()).data)
+
+
+async def test_the_card_buttons_work_after_a_restart(
+    bot_runner: BotRunner, driver: Driver, standard_world: StandardWorld
+) -> None:
+    """The card's buttons carry the server and date, so a restarted bot still answers them."""
+    world = standard_world
+    _, card, _ = await posted_prompt(bot_runner, driver, world, [world.alice, world.bob])
+    await bot_runner.restart()
+    opened = await driver.click_button(card, card_button(card, "answer"), user=world.alice)
+    assert (await opened.response()).type == 9
+    passed = await driver.click_button(card, card_button(card, "pass"), user=world.bob)
+    assert "passed" in await reply_text(passed)
