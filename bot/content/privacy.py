@@ -25,8 +25,14 @@ LABEL_LIMIT = 100
 
 # Every text the code uses, with the placeholders it fills in.
 PLACEHOLDERS: dict[str, frozenset[str]] = {
-    "export.ready": frozenset(),
-    "export.ready_dm": frozenset(),
+    "export.ready_json": frozenset({"count"}),
+    "export.ready_json_dm": frozenset({"count"}),
+    "export.ready_zip": frozenset({"count"}),
+    "export.ready_zip_dm": frozenset({"count"}),
+    "export.ready_parts": frozenset({"count"}),
+    "export.ready_parts_dm": frozenset({"count"}),
+    "export.part": frozenset({"number", "count"}),
+    "export.too_large": frozenset(),
     "delete.confirm": frozenset({"export"}),
     "delete.confirm_button": frozenset(),
     "delete.cancel_button": frozenset(),

@@ -355,6 +355,9 @@ def extract(
 ) -> MessageFields:
     """Validate a message create/edit payload and return its fields (None where absent)."""
     fields = MessageFields()
+    for upload in files:
+        if len(upload.data) > world.attachment_size_limit:
+            raise ApiError(413, 40005, "Request entity too large")
     if "content" in payload:
         content = payload["content"]
         fields.content = "" if content is None else str(content)
