@@ -9,18 +9,24 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.content.errors import ContentError
+from bot.content.places import Place, place_limits
 from bot.content.texts import TextTable, read_text_table
 from bot.content.toml_files import read_toml
 
 DEFAULT_LIMIT = 1500
-LIMITS = {
-    "delete.confirm_button": 80,
-    "delete.cancel_button": 80,
-    "retention.choice_forever": 100,
-    "retention.choice_365": 100,
-    "retention.choice_90": 100,
-    "retention.choice_30": 100,
-}
+# The erase/keep and retention buttons (their labels) are the small places here.
+PLACES = dict.fromkeys(
+    (
+        "delete.confirm_button",
+        "delete.cancel_button",
+        "retention.choice_forever",
+        "retention.choice_365",
+        "retention.choice_90",
+        "retention.choice_30",
+    ),
+    Place.BUTTON_LABEL,
+)
+LIMITS = place_limits(PLACES)
 LABEL_LIMIT = 100
 
 # Every text the code uses, with the placeholders it fills in.
