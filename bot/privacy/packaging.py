@@ -58,7 +58,8 @@ def base_name(user_id: int) -> str:
 def zipped(name: str, data: bytes) -> bytes:
     """Return a ZIP archive holding ``data`` as ``name``."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    # zlib's default level: level 9 took about 5x as long for 7% smaller files on 11.6 MB of export.
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         archive.writestr(name, data)
     return buffer.getvalue()
 
