@@ -177,6 +177,8 @@ def test_every_text_fits_where_it_is_shown() -> None:
         ("daily_prompts.toml", 'show_title = "This server\'s circle"', 257, "'circle.show_title' is 257"),
         ("daily_prompts.toml", 'check_title = "Permission check"', 257, "'setup.check_title' is 257"),
         ("privacy.toml", 'choice_30 = "30 days"', 81, "'retention.choice_30' is 81"),
+        # Shown as "Name (US)" in /resources country's autocomplete: 95 + 5 = 100 at most.
+        ("resources.toml", 'name = "United States"', 96, "'name' is 96 characters (at most 95)"),
     ],
 )
 def test_a_text_too_long_for_its_place_stops_start_up(
