@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.content.errors import ContentError
-from bot.content.texts import placeholders_in
 from bot.content.places import PLACE_LIMITS, Place
+from bot.content.texts import placeholders_in
 from bot.content.toml_files import read_toml, require_str
 from bot.safety import normalise_words
 
