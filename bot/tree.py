@@ -14,10 +14,43 @@ from bot.replies import join_labels, send_private
 
 log = logging.getLogger(__name__)
 
+# Discord's INTEGER options hold -2^53+1 to 2^53-1; a max_value of 2^53 makes the whole sync fail.
+MAX_INTEGER_OPTION = 2**53 - 1
+
 GENERIC_APOLOGY = (
     "Sorry, something went wrong on my side and nothing was changed. "
     "If it keeps happening, please share this error id with the bot's team: `{error_id}`."
 )
+
+
+class OutOfRangeError(UserFacingError, app_commands.CheckFailure):
+    """An option value outside the bounds its command declares: Discord's client checks them, not its API."""
+
+
+def range_problem(
+    command: app_commands.Command[Any, ..., Any], namespace: app_commands.Namespace
+) -> str | None:
+    """Return a kind sentence if a given option is outside its declared bounds, else None."""
+    for parameter in command.parameters:
+        value = namespace.__dict__.get(parameter.display_name)
+        low, high = parameter.min_value, parameter.max_value
+        if value is None or (low is None and high is None):
+            continue
+        if parameter.type is discord.AppCommandOptionType.string and isinstance(value, str):
+            size, unit = len(value), " characters long"
+        elif parameter.type in (discord.AppCommandOptionType.integer, discord.AppCommandOptionType.number):
+            size, unit = value, ""
+        else:
+            continue
+        if (low is not None and size < low) or (high is not None and size > high):
+            if low is None:
+                bounds = f"at most {high}"
+            elif high is None:
+                bounds = f"at least {low}"
+            else:
+                bounds = f"between {low} and {high}"
+            return f"**{parameter.display_name}** must be {bounds}{unit}. Nothing was changed."
+    return None
 
 
 def reply_for_error(error: Exception) -> str | None:
@@ -77,6 +110,16 @@ async def report_interaction_error(interaction: discord.Interaction[Any], error:
 
 class AppTree(app_commands.CommandTree[Any]):
     """Command tree that routes every command error to one handler."""
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        """Refuse option values outside their declared bounds before any command runs."""
+        if interaction.type is discord.InteractionType.application_command:
+            command = interaction.command
+            if isinstance(command, app_commands.Command):
+                problem = range_problem(command, interaction.namespace)
+                if problem is not None:
+                    raise OutOfRangeError(problem)
+        return True
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError

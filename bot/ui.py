@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 import discord
@@ -11,6 +12,7 @@ from bot.replies import MESSAGE_LIMIT
 from bot.tree import report_interaction_error
 
 __all__ = [
+    "EMBEDS_PER_MESSAGE",
     "EMBED_TOTAL_LIMIT",
     "FORM_PREFIX",
     "FORM_TIMEOUT",
@@ -19,6 +21,7 @@ __all__ = [
     "HearthModal",
     "HearthView",
     "embed_fits",
+    "message_fits",
 ]
 
 HEARTH_COLOUR = discord.Colour(0xE07A5F)
@@ -28,15 +31,33 @@ FORM_PREFIX = "hearth:form:"
 FORM_TIMEOUT = 30 * 60.0
 
 
+EMBEDS_PER_MESSAGE = 10
+
+
 def embed_fits(embed: discord.Embed) -> bool:
-    """Return True when the embed is within Discord's size limits."""
+    """Return True when the embed is within Discord's size limits (fields need a name and a value)."""
     if len(embed) > EMBED_TOTAL_LIMIT or len(embed.fields) > 25:
         return False
     if embed.title and len(embed.title) > 256:
         return False
     if embed.description and len(embed.description) > 4096:
         return False
-    return all(len(field.name or "") <= 256 and len(field.value or "") <= 1024 for field in embed.fields)
+    if embed.footer.text and len(embed.footer.text) > 2048:
+        return False
+    if embed.author.name and len(embed.author.name) > 256:
+        return False
+    return all(
+        0 < len(field.name or "") <= 256 and 0 < len(field.value or "") <= 1024 for field in embed.fields
+    )
+
+
+def message_fits(content: str | None, embeds: Sequence[discord.Embed] = ()) -> bool:
+    """Return True when a message's text and embeds are within Discord's limits, all embeds together."""
+    if content is not None and len(content) > MESSAGE_LIMIT:
+        return False
+    if len(embeds) > EMBEDS_PER_MESSAGE or sum(len(embed) for embed in embeds) > EMBED_TOTAL_LIMIT:
+        return False
+    return all(embed_fits(embed) for embed in embeds)
 
 
 class HearthView(discord.ui.View):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import re
@@ -13,7 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.db.repos import privacy, schedules
-from bot.privacy import catalog, service
+from bot.privacy import catalog, packaging, service
 from bot.privacy.registry import ErasureContext
 from bot.privacy.render import choice_label, erasure_summary, period_text
 from bot.privacy.retention import RETENTION_CHOICES, effective_retention
@@ -31,11 +32,6 @@ HOUSEKEEPING_KIND = "privacy_housekeeping"
 HOUSEKEEPING_OWNER = "privacy:housekeeping"
 # A quiet hour in UTC; a restart within the scheduler's grace still runs the day's clean-up.
 HOUSEKEEPING_RULE = Recurrence("UTC", time(3, 30))
-
-
-def export_filename(user_id: int) -> str:
-    """Return the name of a person's export file."""
-    return f"hearth-export-{user_id}.json"
 
 
 class EraseButton(
@@ -206,7 +202,7 @@ class Privacy(commands.Cog):
 
     @privacy.command(name="export", description="Download everything Hearth keeps about you, as a JSON file")
     async def export(self, interaction: discord.Interaction[HearthBot]) -> None:
-        """Send the person's data as a file: ephemeral in a server, a plain reply in DMs."""
+        """Send the person's data as files: ephemeral in a server, a plain reply in DMs."""
         in_server = interaction.guild_id is not None
         await interaction.response.defer(ephemeral=in_server, thinking=True)
         user_id = interaction.user.id
@@ -214,13 +210,35 @@ class Privacy(commands.Cog):
             self.bot.db, self.bot.cipher, user_id, self.bot.clock.now(), catalog.AGGREGATES
         )
         texts = self.bot.content.privacy
-        await interaction.followup.send(
-            texts("export.ready" if in_server else "export.ready_dm"),
-            file=discord.File(io.BytesIO(service.export_bytes(document)), filename=export_filename(user_id)),
-            ephemeral=in_server,
-            allowed_mentions=discord.AllowedMentions.none(),
+        # Discord refuses files over the interaction's upload limit; compressing a large export takes a
+        # moment of CPU, which must not stall the gateway heartbeat.
+        try:
+            package = await asyncio.to_thread(
+                packaging.package_export, document, user_id, interaction.filesize_limit
+            )
+        except packaging.ExportTooLargeError:
+            log.warning("The export of user %s does not fit Discord's upload limit", user_id)
+            await interaction.followup.send(texts("export.too_large"), ephemeral=in_server)
+            return
+        count = len(package.files)
+        key = f"export.ready_{package.shape.value}" + ("" if in_server else "_dm")
+        for number, item in enumerate(package.files, start=1):
+            text = (
+                texts(key, count=count) if number == 1 else texts("export.part", number=number, count=count)
+            )
+            await interaction.followup.send(
+                text,
+                file=discord.File(io.BytesIO(item.data), filename=item.filename),
+                ephemeral=in_server,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        log.info(
+            "Exported the data of user %s (%s, %d file(s), %d bytes of JSON)",
+            user_id,
+            package.shape.value,
+            count,
+            package.json_size,
         )
-        log.info("Exported the data of user %s", user_id)
 
     @privacy.command(name="delete", description="Erase everything Hearth keeps about you (asks to confirm)")
     async def delete(self, interaction: discord.Interaction[HearthBot]) -> None:

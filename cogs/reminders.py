@@ -26,6 +26,7 @@ from bot.replies import send_private
 from bot.schedule.days import DAY_NAMES
 from bot.schedule.engine import Occurrence
 from bot.schedule.recurrence import Recurrence, format_local_time, is_valid_timezone, parse_local_time
+from bot.tree import MAX_INTEGER_OPTION
 from bot.ui import HEARTH_COLOUR
 from cogs._admin import guild_of
 from cogs._dm_ui import GuardedButton, delivery_error, persistent_view
@@ -525,7 +526,9 @@ class Reminders(commands.Cog):
     @app_commands.rename(reminder_id="id")
     @app_commands.describe(reminder_id="The reminder's number (start typing to pick one)")
     async def cancel(
-        self, interaction: discord.Interaction[HearthBot], reminder_id: app_commands.Range[int, 1, 2**53]
+        self,
+        interaction: discord.Interaction[HearthBot],
+        reminder_id: app_commands.Range[int, 1, MAX_INTEGER_OPTION],
     ) -> None:
         """Delete one of the person's reminders; someone else's number is as good as a missing one."""
         texts = self.content.texts

@@ -1,6 +1,8 @@
 """The single error handler: expected errors become kind messages, others an apology with an id."""
 
 import logging
+from types import SimpleNamespace
+from typing import Any
 from unittest.mock import AsyncMock, MagicMock
 
 import discord
@@ -8,7 +10,7 @@ import pytest
 from discord import app_commands
 
 from bot.errors import InvalidInputError
-from bot.tree import reply_for_error, report_interaction_error
+from bot.tree import MAX_INTEGER_OPTION, AppTree, OutOfRangeError, reply_for_error, report_interaction_error
 
 
 def make_interaction(*, done: bool = False) -> MagicMock:
@@ -91,3 +93,57 @@ async def test_report_interaction_error_keeps_reply_within_discord_limit() -> No
     content = interaction.response.send_message.await_args.kwargs["content"]
     assert len(content) == 2000
     assert content.endswith("…")
+
+
+def range_command() -> app_commands.Command[Any, ..., None]:
+    """A command with an integer and a text option that both declare bounds."""
+
+    @app_commands.command(name="demo", description="A demo")
+    @app_commands.describe(count="How many", text="Some text")
+    async def demo(
+        interaction: discord.Interaction,
+        count: app_commands.Range[int, 1, MAX_INTEGER_OPTION],
+        text: app_commands.Range[str, 2, 5] | None = None,
+    ) -> None:
+        """Do nothing."""
+
+    return demo
+
+
+def command_interaction(command: app_commands.Command[Any, ..., None], **values: Any) -> MagicMock:
+    interaction = make_interaction()
+    interaction.type = discord.InteractionType.application_command
+    interaction.command = command
+    # range_problem reads the namespace's attributes, as discord.py fills them from the options sent.
+    interaction.namespace = SimpleNamespace(**values)
+    return interaction
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"count": 0}, "**count** must be between 1 and 9007199254740991. Nothing was changed."),
+        ({"count": 2**53}, "**count** must be between 1 and 9007199254740991."),
+        ({"count": 3, "text": "x"}, "**text** must be between 2 and 5 characters long."),
+        ({"count": 3, "text": "x" * 6}, "**text** must be between 2 and 5 characters long."),
+    ],
+)
+async def test_tree_refuses_values_outside_declared_bounds(values: dict[str, Any], expected: str) -> None:
+    """Discord's client checks bounds, its API does not: out-of-range values get a kind error, no call."""
+    tree = AppTree(discord.Client(intents=discord.Intents.none()))
+    interaction = command_interaction(range_command(), **values)
+    with pytest.raises(OutOfRangeError) as raised:
+        await tree.interaction_check(interaction)
+    reply = reply_for_error(raised.value)
+    assert reply is not None and reply.startswith(expected)
+
+
+async def test_tree_lets_values_within_bounds_and_autocomplete_through() -> None:
+    """Values inside the bounds and autocomplete interactions (half-typed values) pass."""
+    tree = AppTree(discord.Client(intents=discord.Intents.none()))
+    assert await tree.interaction_check(
+        command_interaction(range_command(), count=MAX_INTEGER_OPTION, text="ab")
+    )
+    typing = command_interaction(range_command(), count=0)
+    typing.type = discord.InteractionType.autocomplete
+    assert await tree.interaction_check(typing)

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.content.errors import ContentError
+from bot.content.places import Place, place_limits
 from bot.content.texts import TextTable, read_text_table
 from bot.content.toml_files import read_toml, require_str
 
 MIN_IDEAS = 60
 IDEA_TEXT_LIMIT = 200
-BUTTON_LABEL_LIMIT = 80
 _IDEA_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 _BUTTONS = (
@@ -24,7 +24,12 @@ _BUTTONS = (
     "snooze.evening",
     "snooze.tomorrow",
 )
-LIMITS = dict.fromkeys(_BUTTONS, BUTTON_LABEL_LIMIT) | {"remind.list_title": 256}
+PLACES = dict.fromkeys(_BUTTONS, Place.BUTTON_LABEL) | {
+    "remind.list_title": Place.EMBED_TITLE,
+    # /remind cancel's autocomplete; the filled-in text is cut at 100 as well.
+    "remind.autocomplete_item": Place.CHOICE_NAME,
+}
+LIMITS = place_limits(PLACES)
 DEFAULT_LIMIT = 1000
 
 # Every text the code uses, with the placeholders it fills in.

@@ -5,25 +5,51 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.content.errors import ContentError
+from bot.content.places import Place, place_limits
+from bot.content.prompts import THEME_DESCRIPTION_LIMIT, THEME_NAME_LIMIT
 from bot.content.texts import TextTable, read_text_table
 from bot.content.toml_files import read_toml
 
 DEFAULT_LIMIT = 1024
-# Tighter Discord limits for the texts that land in small places.
-LIMITS = {
-    "card.title": 256,
-    "card.theme_field": 200,
-    "card.answer_field": 256,
-    "card.thread_name": 60,
-    "answer.modal_title": 45,
-    "answer.field_label": 45,
-    "prompt.review_approve": 60,
-    "prompt.review_reject": 60,
-    "prompt.review_item": 200,
-    "reveal.answer_author": 200,
-    "card.answer_button": 80,
-    "card.pass_button": 80,
+_FIELD_NAMES = ("channel", "time", "ping", "threads", "audience", "status", "next", "circle", "pending")
+# Where each text that lands in a small place is shown (found in cogs/ and bot/prompts/).
+PLACES: dict[str, Place] = {
+    "card.title": Place.EMBED_TITLE,
+    "card.answer_field": Place.FIELD_NAME,
+    "card.footer": Place.FOOTER,
+    "card.deep_footer": Place.FOOTER,
+    "card.thread_name": Place.THREAD_NAME,
+    "answer.modal_title": Place.MODAL_TITLE,
+    "answer.field_label": Place.INPUT_LABEL,
+    "prompt.review_approve": Place.BUTTON_LABEL,
+    "prompt.review_reject": Place.BUTTON_LABEL,
+    "card.answer_button": Place.BUTTON_LABEL,
+    "card.pass_button": Place.BUTTON_LABEL,
+    "prompt.review_title": Place.EMBED_TITLE,
+    "prompt.review_item": Place.FIELD_NAME,
+    "prompt.review_more": Place.FOOTER,
+    "circle.show_title": Place.EMBED_TITLE,
+    "circle.show_footer": Place.FOOTER,
+    "setup.saved_title": Place.EMBED_TITLE,
+    "setup.show_title": Place.EMBED_TITLE,
+    "setup.check_title": Place.EMBED_TITLE,
+    **{f"setup.label_{name}": Place.FIELD_NAME for name in _FIELD_NAMES},
 }
+# Tighter limits where a placeholder adds to the text, or the product wants it short.
+LIMITS = place_limits(
+    PLACES,
+    {
+        "card.theme_field": 200,
+        "card.thread_name": 60,
+        "prompt.review_approve": 60,
+        "prompt.review_reject": 60,
+        "prompt.review_item": 200,
+        "reveal.answer_author": 200,
+        # Shown where a library theme's name and description are (bot/content/prompts.py).
+        "card.custom_theme_name": THEME_NAME_LIMIT,
+        "card.custom_theme_description": THEME_DESCRIPTION_LIMIT,
+    },
+)
 
 # Every text the code uses, with the placeholders it fills in.
 PLACEHOLDERS: dict[str, frozenset[str]] = {

@@ -9,24 +9,36 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.content.errors import ContentError
+from bot.content.places import Place, place_limits
 from bot.content.texts import TextTable, read_text_table
 from bot.content.toml_files import read_toml
 
 DEFAULT_LIMIT = 1500
-LIMITS = {
-    "delete.confirm_button": 80,
-    "delete.cancel_button": 80,
-    "retention.choice_forever": 100,
-    "retention.choice_365": 100,
-    "retention.choice_90": 100,
-    "retention.choice_30": 100,
-}
+# The erase/keep and retention buttons (their labels) are the small places here.
+PLACES = dict.fromkeys(
+    (
+        "delete.confirm_button",
+        "delete.cancel_button",
+        "retention.choice_forever",
+        "retention.choice_365",
+        "retention.choice_90",
+        "retention.choice_30",
+    ),
+    Place.BUTTON_LABEL,
+)
+LIMITS = place_limits(PLACES)
 LABEL_LIMIT = 100
 
 # Every text the code uses, with the placeholders it fills in.
 PLACEHOLDERS: dict[str, frozenset[str]] = {
-    "export.ready": frozenset(),
-    "export.ready_dm": frozenset(),
+    "export.ready_json": frozenset({"count"}),
+    "export.ready_json_dm": frozenset({"count"}),
+    "export.ready_zip": frozenset({"count"}),
+    "export.ready_zip_dm": frozenset({"count"}),
+    "export.ready_parts": frozenset({"count"}),
+    "export.ready_parts_dm": frozenset({"count"}),
+    "export.part": frozenset({"number", "count"}),
+    "export.too_large": frozenset(),
     "delete.confirm": frozenset({"export"}),
     "delete.confirm_button": frozenset(),
     "delete.cancel_button": frozenset(),

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.content.errors import ContentError
+from bot.content.places import PLACE_LIMITS, Place
 from bot.content.texts import placeholders_in
 from bot.content.toml_files import read_toml, require_str
 from bot.safety import normalise_words
@@ -32,6 +33,8 @@ STALE_AFTER_MONTHS = 12
 # The longest a command mention can be: "</resources:" + a 20-digit id + ">".
 LONGEST_MENTION = "</resources:" + "9" * 20 + ">"
 COUNTRY_CODE_LENGTH = 2
+# /resources country's autocomplete shows "Name (CC)" as a choice name, which Discord caps at 100.
+COUNTRY_NAME_LIMIT = PLACE_LIMITS[Place.CHOICE_NAME] - len(" ()") - COUNTRY_CODE_LENGTH
 
 
 @dataclass(frozen=True)
@@ -237,7 +240,7 @@ def _read_country(table: Any, place: str, problems: list[str]) -> Country | None
         problems.append(f"{place}: must be a table")
         return None
     code = require_str(table, "code", place, problems, max_len=COUNTRY_CODE_LENGTH)
-    name = require_str(table, "name", place, problems, max_len=100)
+    name = require_str(table, "name", place, problems, max_len=COUNTRY_NAME_LIMIT)
     if code and (len(code) != COUNTRY_CODE_LENGTH or not code.isalpha() or not code.isupper()):
         problems.append(f"{place}: 'code' must be two capital letters, such as GB")
     raw_lines = table.get("line", [])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 
 import discord
 
@@ -13,7 +14,11 @@ from bot.db.repos import answers, circles, passes, prompt_config, prompt_posts, 
 from bot.db.repos.answers import ShownAnswer
 from bot.privacy.foundation import iso
 from bot.privacy.registry import Counts, ErasureContext, ExportData, PrivacyAggregate, RetainedTable
+from bot.prompts.cards import RevealEntry, build_reveal
 from bot.prompts.posting import owner_key
+
+if TYPE_CHECKING:
+    from bot.app import HearthBot
 
 log = logging.getLogger(__name__)
 
@@ -65,34 +70,36 @@ async def export_user_prompts(db: Database, cipher: DataCipher, user_id: int) ->
     return data
 
 
-def is_answer_of(embed: discord.Embed, user_id: int) -> bool:
-    """Return whether a reveal embed is ``user_id``'s answer (its first line names its author)."""
-    author_line = (embed.description or "").split("\n", 1)[0]
-    return f"<@{user_id}>" in author_line
+async def remove_from_reveal(
+    db: Database, client: discord.Client, cipher: DataCipher, shown: ShownAnswer
+) -> None:
+    """Re-render one reveal message from the answers it still shows (delete it if none are left).
 
-
-async def remove_from_reveal(client: discord.Client, shown: ShownAnswer, user_id: int) -> None:
-    """Edit one reveal message so it no longer shows ``user_id``'s answer (delete it if nothing is left)."""
-    channel = client.get_partial_messageable(shown.channel_id)
-    message = await channel.fetch_message(shown.message_id)
-    kept = [embed for embed in message.embeds if not is_answer_of(embed, user_id)]
-    if len(kept) == len(message.embeds):
-        return
-    if kept:
-        await message.edit(embeds=kept, allowed_mentions=discord.AllowedMentions.none())
-    else:
+    Editing and deleting the bot's own message by id need no Read Message History,
+    which the invite does not ask for; fetching the message first would.
+    """
+    kept = await answers.shown_in_message(db, cipher, shown.post_id, shown.message_id)
+    message = client.get_partial_messageable(shown.channel_id).get_partial_message(shown.message_id)
+    if not kept:
         # A message holding only their answer (one added after the reveal) has nothing left to show.
         await message.delete()
+        return
+    texts = cast("HearthBot", client).content.daily_prompts
+    # What one message showed fits one message again with an answer fewer.
+    embeds = build_reveal([RevealEntry(answer.user_id, answer.text) for answer in kept], texts)[0]
+    await message.edit(embeds=embeds, allowed_mentions=discord.AllowedMentions.none())
 
 
-async def remove_from_reveals(client: discord.Client, shown: Iterable[ShownAnswer], user_id: int) -> int:
-    """Remove ``user_id``'s answers from the reveal messages showing them; return how many changed."""
+async def remove_from_reveals(
+    db: Database, client: discord.Client, cipher: DataCipher, shown: Iterable[ShownAnswer]
+) -> int:
+    """Re-render the reveal messages that showed erased answers; return how many changed."""
     changed = 0
     # One edit per message, even when it shows several of their answers.
     unique = {(item.channel_id, item.message_id): item for item in shown}
     for place in unique.values():
         try:
-            await remove_from_reveal(client, place, user_id)
+            await remove_from_reveal(db, client, cipher, place)
         except discord.NotFound:
             # The message (or its channel) is gone already: nothing shows the answer any more.
             continue
@@ -121,7 +128,7 @@ async def delete_user_prompts(db: Database, user_id: int, context: ErasureContex
     }
     await suggestions.forget_reviewer(db, user_id)
     if context.client is not None and shown:
-        await remove_from_reveals(context.client, shown, user_id)
+        await remove_from_reveals(db, context.client, context.cipher, shown)
     return counts
 
 

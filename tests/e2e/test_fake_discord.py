@@ -181,6 +181,48 @@ async def test_multipart_message_with_file_is_stored_and_served(
         assert await response.read() == b"hello"
 
 
+async def test_uploads_over_the_attachment_size_limit_are_refused_like_discord(
+    fake_discord: FakeDiscord, driver: Driver, http: aiohttp.ClientSession
+) -> None:
+    """A file above attachment_size_limit gets 413 with code 40005, and no message is stored."""
+    guild = await driver.add_guild()
+    channel = driver.world.channels[guild.channel_ids[0]]
+    fake_discord.world.attachment_size_limit = 4
+    form = aiohttp.FormData(quote_fields=False)
+    payload = {"content": "see file", "attachments": [{"id": 0, "filename": "notes.txt"}]}
+    form.add_field("payload_json", json.dumps(payload))
+    form.add_field("files[0]", b"hello", filename="notes.txt", content_type="application/octet-stream")
+    async with http.post(f"/api/v10/channels/{channel.id}/messages", data=form) as response:
+        assert response.status == 413
+        assert (await response.json())["code"] == 40005
+    assert driver.messages_in(channel) == []
+
+
+@pytest.mark.parametrize(
+    ("select", "field"),
+    [
+        ({"options": [{"label": "x" * 101, "value": "a"}]}, "options.0.label"),
+        ({"options": [{"label": "a", "value": "x" * 101}]}, "options.0.value"),
+        ({"options": [{"label": "a", "value": "a", "description": "x" * 101}]}, "options.0.description"),
+        ({"options": [{"label": "a", "value": "a"}], "placeholder": "x" * 151}, "placeholder"),
+    ],
+)
+async def test_select_option_and_placeholder_lengths_are_enforced(
+    fake_discord: FakeDiscord, driver: Driver, http: aiohttp.ClientSession, select: dict[str, Any], field: str
+) -> None:
+    """Select option labels, values and descriptions hold 100 characters, placeholders 150."""
+    guild = await driver.add_guild()
+    channel = driver.world.channels[guild.channel_ids[0]]
+    row = {"type": 1, "components": [{"type": 3, "custom_id": "pick", **select}]}
+    async with http.post(
+        f"/api/v10/channels/{channel.id}/messages", json={"content": "x", "components": [row]}
+    ) as response:
+        assert response.status == 400
+        body = await response.json()
+    assert body["code"] == 50035
+    assert f'"{field.split(".")[-1]}": {{"_errors"' in json.dumps(body["errors"])
+
+
 async def test_permission_errors_for_channel_posts(
     fake_discord: FakeDiscord, driver: Driver, http: aiohttp.ClientSession
 ) -> None:

@@ -12,6 +12,7 @@ from bot.clock import ManualClock
 from bot.crypto import generate_key
 from tests.e2e.conftest import BotRunner, StandardWorld
 from tests.e2e.driver import Driver
+from tests.e2e.fake_discord import P
 from tests.e2e.test_prompts_e2e import MORNING, answer, setup_prompts, visible_text
 from tests.privacy.raw import assert_file_hides
 
@@ -70,3 +71,41 @@ async def test_answers_are_sealed_erased_from_the_reveal_and_exported(
     assert [item["text"] for item in document["data"]["prompts"]["answers"]] == [BOB_ANSWER]
     assert ALICE_ANSWER not in followup.files[0].data.decode("utf-8")
     assert ALICE_ANSWER not in caplog.text and BOB_ANSWER not in caplog.text
+
+
+@pytest.mark.parametrize("threads", [True, False])
+async def test_erasing_a_revealed_answer_needs_no_read_message_history(
+    bot_runner: BotRunner, driver: Driver, standard_world: StandardWorld, threads: bool
+) -> None:
+    """With only the invite's permissions (no Read Message History), erasure still edits the reveal by id."""
+    world = standard_world
+    # @everyone grants Read Message History in the standard world; take it from the bot, as in servers
+    # whose @everyone lacks it (the invite URL does not ask for it).
+    await driver.deny_bot(world.general, P.READ_MESSAGE_HISTORY)
+    clock = ManualClock(MORNING)
+    bot = await bot_runner.start(clock=clock)
+    await setup_prompts(driver, world, threads=threads)
+    for user in (world.alice, world.bob):
+        await (await driver.invoke_slash(world.general, user, "circle join")).response()
+    clock.advance(timedelta(hours=1))
+    await bot.schedule_engine.tick()
+    await answer(driver, world, world.alice, ALICE_ANSWER)
+    assert "revealed" in await answer(driver, world, world.bob, BOB_ANSWER)
+    place = driver.threads_in(world.general)[0] if threads else world.general
+    [reveal] = [m for m in driver.messages_in(place) if m.embeds and ALICE_ANSWER in json.dumps(m.embeds)]
+    header = reveal.content
+
+    handle = await driver.invoke_slash(world.general, world.alice, "privacy delete")
+    await handle.response()
+    confirm = handle.original_message()
+    assert confirm is not None
+    click = await driver.click_button(confirm, f"hearth:privacy:erase:{world.alice.id}", user=world.alice)
+    await click.response()
+    await click.wait_for_followups(1)
+
+    edited = driver.world.messages[reveal.id]
+    assert not edited.deleted
+    shown = json.dumps(edited.embeds)
+    assert ALICE_ANSWER not in shown and BOB_ANSWER in shown
+    assert ALICE_ANSWER not in visible_text(driver)
+    assert edited.content == header

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from typing import Any, cast
+from pathlib import Path
+from typing import cast
 from unittest.mock import AsyncMock, MagicMock
 
 import discord
 
+from bot.content.daily_prompts import load_daily_prompt_texts
 from bot.crypto import DataCipher, generate_key, is_sealed
 from bot.db.database import Database
 from bot.db.repos import answers, circles, passes, prompt_config, prompt_posts, schedules, suggestions
@@ -17,7 +19,7 @@ from bot.privacy import catalog
 from bot.privacy.keys import rotate_data_key
 from bot.privacy.registry import ErasureContext
 from bot.prompts.posting import owner_key
-from bot.prompts.privacy import PROMPTS, RETAINED_ANSWERS, TEXT_COLUMN, is_answer_of
+from bot.prompts.privacy import PROMPTS, RETAINED_ANSWERS, TEXT_COLUMN
 from bot.schedule.recurrence import Recurrence
 from tests.privacy.raw import assert_file_hides, unsealed_values
 from tests.prompts.standin import http_error
@@ -26,6 +28,7 @@ NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 ALICE, BOB = 1, 2
 GUILD, OTHER_GUILD = 111, 222
 THREAD, REVEAL, LATE = 5000, 6000, 6001
+CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 
 def new_cipher() -> DataCipher:
@@ -59,36 +62,28 @@ async def answer(
     )
 
 
-def reveal_embed(user_id: int, text: str) -> discord.Embed:
-    """Return a reveal embed the way cards.answer_embed builds it."""
-    return discord.Embed(description=f"<@{user_id}> shared:\n{text}")
-
-
-def fake_message(embeds: list[discord.Embed]) -> MagicMock:
-    """Return a message whose edits and deletion are recorded."""
-    message = MagicMock(spec=discord.Message)
-    message.embeds = embeds
-    message.edit = AsyncMock()
-    message.delete = AsyncMock()
+def fake_message(error: Exception | None = None) -> MagicMock:
+    """Return a partial message whose edits and deletion are recorded (or fail with ``error``)."""
+    message = MagicMock(spec=discord.PartialMessage)
+    message.edit = AsyncMock(side_effect=error)
+    message.delete = AsyncMock(side_effect=error)
     return message
 
 
-def fake_client(messages: dict[tuple[int, int], Any]) -> discord.Client:
-    """Return a client whose channels fetch the given (channel id, message id) messages or errors."""
+def fake_client(messages: dict[tuple[int, int], MagicMock]) -> discord.Client:
+    """Return a bot whose channels hand out the given (channel id, message id) partial messages.
+
+    It has no fetch_message: erasure must work by message id alone, without Read Message History.
+    """
 
     def channel(channel_id: int) -> MagicMock:
-        async def fetch(message_id: int) -> Any:
-            found = messages[(channel_id, message_id)]
-            if isinstance(found, Exception):
-                raise found
-            return found
-
-        partial = MagicMock(spec=discord.PartialMessageable)
-        partial.fetch_message = AsyncMock(side_effect=fetch)
+        partial = MagicMock(spec=["get_partial_message"])
+        partial.get_partial_message.side_effect = lambda message_id: messages[(channel_id, message_id)]
         return partial
 
-    client = MagicMock(spec=discord.Client)
+    client = MagicMock(spec=["get_partial_messageable", "content"])
     client.get_partial_messageable.side_effect = channel
+    client.content.daily_prompts = load_daily_prompt_texts(CONTENT / "daily_prompts.toml")
     return cast("discord.Client", client)
 
 
@@ -173,37 +168,34 @@ async def test_delete_erases_the_persons_records_only(db: Database) -> None:
 
 
 async def test_delete_removes_the_answer_from_reveal_messages(db: Database) -> None:
-    """The reveal keeps others' answers; a message showing only theirs goes; a vanished message is fine."""
+    """The reveal is re-rendered with the others' answers; a message only theirs goes; a gone one is fine."""
     cipher = DataCipher(None)
     shown = await add_post(db, GUILD, date(2026, 11, 26), thread_id=THREAD)
     late = await add_post(db, GUILD, date(2026, 11, 27), thread_id=THREAD)
     gone = await add_post(db, OTHER_GUILD, date(2026, 11, 27))
     for post_id, guild_id in ((shown, GUILD), (late, GUILD), (gone, OTHER_GUILD)):
         await answer(db, cipher, post_id, guild_id, ALICE, "alice's words")
-        await answer(db, cipher, post_id, guild_id, BOB, "bob's words")
+        await answer(db, cipher, post_id, guild_id, BOB, f"bob's words <@{ALICE}>")
     await answers.claim_for_sharing(db, shown, [ALICE, BOB], NOW)
     await answers.record_places(db, shown, {ALICE: (THREAD, REVEAL), BOB: (THREAD, REVEAL)})
     await answers.claim_for_sharing(db, late, [ALICE], NOW)
     await answers.record_places(db, late, {ALICE: (THREAD, LATE)})
     await answers.claim_for_sharing(db, gone, [ALICE], NOW)
     await answers.record_places(db, gone, {ALICE: (OTHER_GUILD + 1, 42)})
-    reveal = fake_message([reveal_embed(BOB, "bob's words"), reveal_embed(ALICE, f"alice's words <@{BOB}>")])
-    added = fake_message([reveal_embed(ALICE, "alice's words")])
-    client = fake_client(
-        {
-            (THREAD, REVEAL): reveal,
-            (THREAD, LATE): added,
-            (OTHER_GUILD + 1, 42): http_error(discord.NotFound, 404, 10008),
-        }
-    )
+    reveal, added = fake_message(), fake_message()
+    vanished = fake_message(http_error(discord.NotFound, 404, 10008))
+    client = fake_client({(THREAD, REVEAL): reveal, (THREAD, LATE): added, (OTHER_GUILD + 1, 42): vanished})
     assert PROMPTS.delete_user is not None
     counts = await PROMPTS.delete_user(db, ALICE, ErasureContext(client, cipher, NOW))
     assert counts["answers"] == 3
     reveal.edit.assert_awaited_once()
     [kept] = reveal.edit.await_args.kwargs["embeds"]
-    assert kept.description.startswith(f"<@{BOB}>")
+    assert kept.description == f"<@{BOB}> shared:\nbob's words <@{ALICE}>"
+    assert reveal.edit.await_args.kwargs["allowed_mentions"].users is False
     reveal.delete.assert_not_awaited()
     added.delete.assert_awaited_once()
+    added.edit.assert_not_awaited()
+    vanished.delete.assert_awaited_once()
     assert await answers.get(db, cipher, shown, BOB) is not None
 
 
@@ -216,13 +208,6 @@ async def test_delete_finds_reveals_shared_before_places_were_recorded(db: Datab
     await prompt_posts.set_reveal_message(db, post_id, REVEAL)
     [place] = await answers.shown_of_user(db, ALICE)
     assert (place.post_id, place.channel_id, place.message_id) == (post_id, THREAD, REVEAL)
-
-
-def test_only_the_authors_embed_counts_as_theirs() -> None:
-    """A mention inside someone else's answer text does not make it theirs."""
-    assert is_answer_of(reveal_embed(ALICE, "hi"), ALICE)
-    assert not is_answer_of(reveal_embed(BOB, f"hi <@{ALICE}>"), ALICE)
-    assert not is_answer_of(discord.Embed(), ALICE)
 
 
 async def seed_guild(db: Database, cipher: DataCipher, guild_id: int) -> int:

@@ -201,3 +201,15 @@ async def delete_for_user(db: Database, user_id: int) -> int:
 async def delete_for_guild(db: Database, guild_id: int) -> int:
     """Delete every answer given in a server; return how many."""
     return await db.execute("DELETE FROM prompt_answers WHERE guild_id = ?", (guild_id,))
+
+
+async def shown_in_message(db: Database, cipher: DataCipher, post_id: int, message_id: int) -> list[Answer]:
+    """Return the shared answers to a post that one message shows, oldest first (to re-render it)."""
+    rows = await db.fetch_all(
+        "SELECT a.* FROM prompt_answers a JOIN prompt_posts p ON p.id = a.post_id"
+        " WHERE a.post_id = ? AND a.shared_at IS NOT NULL"
+        " AND COALESCE(a.shared_message_id, p.reveal_message_id) = ?"
+        " ORDER BY a.created_at, a.user_id",
+        (post_id, message_id),
+    )
+    return [_from_row(row, cipher) for row in rows]

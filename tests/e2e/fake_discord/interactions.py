@@ -340,7 +340,7 @@ def base_payload(
         "locale": locale,
         "entitlements": [],
         "entitlement_sku_ids": [],
-        "attachment_size_limit": 10 * 1024 * 1024,
+        "attachment_size_limit": world.attachment_size_limit,
     }
     if data is not None:
         payload["data"] = data

@@ -171,6 +171,22 @@ def validate_components(components: list[JSON], flags: int, prefix: str) -> None
             raise form_error(
                 f"{prefix}components.{i}.options", "BASE_TYPE_BAD_LENGTH", "Must be 1-25 options."
             )
+        if item.get("type") in _SELECT_TYPES and len(item.get("placeholder") or "") > 150:
+            raise form_error(
+                f"{prefix}components.{i}.placeholder", "BASE_TYPE_MAX_LENGTH", "Must be 150 or fewer."
+            )
+        for j, option in enumerate(item.get("options") or [] if item.get("type") == 3 else []):
+            for key in ("label", "value"):
+                if not 1 <= len(str(option.get(key) or "")) <= 100:
+                    raise form_error(
+                        f"{prefix}components.{i}.options.{j}.{key}", "BASE_TYPE_BAD_LENGTH", "Must be 1-100."
+                    )
+            if len(option.get("description") or "") > 100:
+                raise form_error(
+                    f"{prefix}components.{i}.options.{j}.description",
+                    "BASE_TYPE_MAX_LENGTH",
+                    "Must be 100 or fewer.",
+                )
     if flags & FLAG_COMPONENTS_V2:
         if len(every) > 40:
             raise form_error(f"{prefix}components", "BASE_TYPE_MAX_LENGTH", "Must be 40 or fewer in total.")
@@ -355,6 +371,9 @@ def extract(
 ) -> MessageFields:
     """Validate a message create/edit payload and return its fields (None where absent)."""
     fields = MessageFields()
+    for upload in files:
+        if len(upload.data) > world.attachment_size_limit:
+            raise ApiError(413, 40005, "Request entity too large")
     if "content" in payload:
         content = payload["content"]
         fields.content = "" if content is None else str(content)

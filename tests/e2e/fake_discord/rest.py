@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import BodyPartReader, web
 
+from tests.discord_limits import COMMAND_CHARACTER_LIMIT, INTEGER_BOUND, command_characters
 from tests.e2e.fake_discord import errors
 from tests.e2e.fake_discord.errors import ApiError, form_error
 from tests.e2e.fake_discord.interactions import (
@@ -58,7 +59,8 @@ _COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
 MESSAGE_TYPE_CHAT_INPUT = 20
 MESSAGE_TYPE_CONTEXT_MENU = 23
 MAX_CHAT_INPUT_COMMANDS = 100
-MAX_CONTEXT_MENU_COMMANDS = 15
+# Discord documents 5 global USER and 5 global MESSAGE commands.
+MAX_CONTEXT_MENU_COMMANDS = 5
 # Discord remembers an enforce_nonce nonce for "a few minutes".
 NONCE_WINDOW_SECONDS = 5 * 60
 
@@ -1086,6 +1088,11 @@ def normalise_command(payload: JSON, path: str) -> JSON:
                 f"{prefix}description", "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."
             )
         _validate_options(list(data.get("options") or []), f"{prefix}options", depth=0)
+        if command_characters(data) > COMMAND_CHARACTER_LIMIT:
+            # Documented limit; the error detail's wording is ours.
+            raise form_error(
+                path or "_root", "APPLICATION_COMMAND_TOO_LARGE", "Command exceeds 4000 characters"
+            )
     else:
         if not 1 <= len(name) <= 32:
             raise form_error(f"{prefix}name", "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length.")
@@ -1163,3 +1170,10 @@ def _validate_options(options: list[JSON], path: str, *, depth: int) -> None:
             raise form_error(
                 f"{here}.autocomplete", "APPLICATION_COMMAND_OPTION_AUTOCOMPLETE", "Not with choices"
             )
+        if kind == 4:
+            for key in ("min_value", "max_value"):
+                value = option.get(key)
+                if value is not None and not -INTEGER_BOUND <= value <= INTEGER_BOUND:
+                    raise form_error(
+                        f"{here}.{key}", "NUMBER_TYPE_MAX", f"int value must be within ±{INTEGER_BOUND}."
+                    )

@@ -356,6 +356,9 @@ class Application:
     interactions_endpoint_url: str | None = None
 
 
+DEFAULT_ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+
+
 class World:
     """Everything the fake Discord knows: users, guilds, channels, messages and commands."""
 
@@ -363,6 +366,8 @@ class World:
         self.ids = ids
         self.token = token
         self.attachment_base = attachment_base
+        # Bytes one uploaded file may have: 10 MiB without boosts (also in DMs); sent in interactions.
+        self.attachment_size_limit = DEFAULT_ATTACHMENT_SIZE_LIMIT
         self.owner = self._new_user("hearth_owner", "Hearth Owner")
         self.bot_user = self._new_user("Hearth", None, bot=True)
         self.application = Application(id=self.bot_user.id, name="Hearth", owner_id=self.owner.id)
