@@ -47,6 +47,13 @@ async def posted_prompt(
     return bot, card, thread
 
 
+async def answer_as(driver: Driver, world: StandardWorld, user: User, text: str) -> str:
+    """Answer the open prompt with /prompt answer and return the private reply."""
+    opened = await driver.invoke_slash(world.general, user, "prompt answer")
+    assert (await opened.response()).type == 9
+    return await reply_text(await driver.submit_modal(opened, {ANSWER_FIELD: text}))
+
+
 def card_button(card: Message, action: str) -> str:
     """Return the custom_id of the card's Answer or Pass button."""
     [custom_id] = [c for c in card.custom_ids() if c.startswith(f"hearth:prompt:{action}:")]
@@ -104,10 +111,7 @@ async def test_two_people_press_the_same_card_at_once(
     assert await passes.passed_user_ids(bot.db, post.id) == {world.alice.id, world.bob.id}
     again = await driver.click_button(card, pass_id, user=world.alice)
     assert "already passed" in await reply_text(again)
-    answered = await driver.invoke_slash(world.general, world.admin, "prompt answer")
-    await answered.response()
-    alone = await driver.submit_modal(answered, {ANSWER_FIELD: "only mine"})
-    assert "stays private" in await reply_text(alone)
+    assert "stays private" in await answer_as(driver, world, world.admin, "only mine")
     assert driver.messages_in(thread) == []
 
 
@@ -117,9 +121,7 @@ async def test_passing_after_answering_withdraws_the_answer(
     """Pass takes back an unrevealed answer; answering again takes back the pass."""
     world = standard_world
     bot, card, _ = await posted_prompt(bot_runner, driver, world, [world.alice, world.bob])
-    opened = await driver.invoke_slash(world.general, world.alice, "prompt answer")
-    await opened.response()
-    await reply_text(await driver.submit_modal(opened, {ANSWER_FIELD: "second thoughts"}))
+    await answer_as(driver, world, world.alice, "second thoughts")
     passed = await driver.invoke_slash(world.general, world.alice, "prompt pass")
     assert "was deleted" in await reply_text(passed)
     post = await prompt_posts.latest(bot.db, world.guild.id)
@@ -138,11 +140,8 @@ async def test_someone_who_left_the_server_no_longer_holds_up_the_reveal(
     world = standard_world
     bot, _, thread = await posted_prompt(bot_runner, driver, world, [world.alice, world.bob, world.admin])
     await driver.remove_member(world.guild, world.bob)
-    for user, text in ((world.alice, "alice here"), (world.admin, "admin here")):
-        opened = await driver.invoke_slash(world.general, user, "prompt answer")
-        await opened.response()
-        last = await reply_text(await driver.submit_modal(opened, {ANSWER_FIELD: text}))
-    assert "revealed" in last
+    await answer_as(driver, world, world.alice, "alice here")
+    assert "revealed" in await answer_as(driver, world, world.admin, "admin here")
     assert len(shown_answers(driver, thread)) == 2
     assert set(await circles.members(bot.db, world.guild.id)) == {world.alice.id, world.admin.id}
 
@@ -153,10 +152,8 @@ async def test_an_admin_removing_the_last_holdout_reveals(
     """/circle remove takes Bob out; the two answers already in are revealed at once."""
     world = standard_world
     _, _, thread = await posted_prompt(bot_runner, driver, world, [world.alice, world.bob, world.admin])
-    for user, text in ((world.alice, "alice here"), (world.admin, "admin here")):
-        opened = await driver.invoke_slash(world.general, user, "prompt answer")
-        await opened.response()
-        await reply_text(await driver.submit_modal(opened, {ANSWER_FIELD: text}))
+    await answer_as(driver, world, world.alice, "alice here")
+    await answer_as(driver, world, world.admin, "admin here")
     refused = await driver.invoke_slash(
         world.general, world.alice, "circle remove", {"member": world.bob}, enforce_permissions=False
     )
@@ -175,10 +172,8 @@ async def test_the_next_prompt_closes_the_last_one_and_reveals_what_was_shared(
     """Two of three answered: at the next day's prompt they are revealed, saying one didn't answer."""
     world = standard_world
     bot, card, thread = await posted_prompt(bot_runner, driver, world, [world.alice, world.bob, world.admin])
-    for user, text in ((world.alice, "alice here"), (world.admin, "admin here")):
-        opened = await driver.invoke_slash(world.general, user, "prompt answer")
-        await opened.response()
-        await reply_text(await driver.submit_modal(opened, {ANSWER_FIELD: text}))
+    await answer_as(driver, world, world.alice, "alice here")
+    await answer_as(driver, world, world.admin, "admin here")
     assert bot_runner.clock is not None
     bot_runner.clock.advance(timedelta(days=1))
     await bot.schedule_engine.tick()
