@@ -19,10 +19,10 @@ from bench.harness import (
 )
 from bot.clock import ManualClock
 from bot.schedule.engine import TickReport
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord import FakeDiscord
-from tests.e2e.fake_discord.ratelimit import Decision
-from tests.e2e.fake_discord.world import GUILD_TEXT, Channel, User
+from bot.fake_discord.driver import Driver
+from bot.fake_discord import FakeDiscord
+from bot.fake_discord.ratelimit import Decision
+from bot.fake_discord.world import GUILD_TEXT, Channel, User
 from tests.seeding import configure_daily_prompts
 
 DUE_TIME = "09:00"

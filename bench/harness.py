@@ -31,8 +31,8 @@ from bot.db.migrate import migrate
 from bot.db.postgres import POOL_MAX_SIZE
 from bot.settings import Settings
 from tests.backends import database_url_in
-from tests.e2e.fake_discord import DEFAULT_EVERYONE, HEARTH_INVITE, FakeDiscord
-from tests.e2e.fake_discord.world import GUILD_TEXT, Channel, Guild, User
+from bot.fake_discord import DEFAULT_EVERYONE, HEARTH_INVITE, FakeDiscord
+from bot.fake_discord.world import GUILD_TEXT, Channel, Guild, User
 
 # Discord's limits, as the issue asks the fake to enforce them.
 GLOBAL_LIMIT = 50

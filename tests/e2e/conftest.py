@@ -15,9 +15,9 @@ import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord import FakeDiscord, P
-from tests.e2e.fake_discord.world import Channel, Guild, Role, User
+from bot.fake_discord.driver import Driver
+from bot.fake_discord import FakeDiscord, P
+from bot.fake_discord.world import Channel, Guild, Role, User
 
 if TYPE_CHECKING:
     from bot.app import HearthBot

@@ -6,7 +6,7 @@ import pytest
 
 from bot.app import HearthBot
 from tests.e2e.conftest import StandardWorld
-from tests.e2e.driver import Driver
+from bot.fake_discord.driver import Driver
 
 pytestmark = pytest.mark.e2e
 

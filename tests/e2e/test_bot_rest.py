@@ -10,8 +10,8 @@ import pytest
 
 from bot.app import HearthBot
 from tests.e2e.conftest import StandardWorld
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord import FakeDiscord
+from bot.fake_discord.driver import Driver
+from bot.fake_discord import FakeDiscord
 
 pytestmark = pytest.mark.e2e
 

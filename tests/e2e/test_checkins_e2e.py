@@ -15,9 +15,9 @@ from bot.db.repos import checkins, schedules
 from bot.dm import DM_UNDELIVERABLE_NOTICE
 from cogs.checkins import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
 from tests.e2e.conftest import BotRunner, StandardWorld
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord.interactions import InteractionHandle
-from tests.e2e.fake_discord.world import Channel, Message, User
+from bot.fake_discord.driver import Driver
+from bot.fake_discord.interactions import InteractionHandle
+from bot.fake_discord.world import Channel, Message, User
 
 pytestmark = pytest.mark.e2e
 

@@ -10,8 +10,8 @@ from bot.app import HearthBot
 from bot.db.repos import checkins, prompt_config, reminders
 from cogs.checkins import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
 from tests.e2e.conftest import StandardWorld
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord.interactions import InteractionHandle
+from bot.fake_discord.driver import Driver
+from bot.fake_discord.interactions import InteractionHandle
 
 pytestmark = pytest.mark.e2e
 

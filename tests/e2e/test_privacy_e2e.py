@@ -18,7 +18,7 @@ from bot.privacy.keys import DataKeyError
 from bot.privacy.registry import RetainedTable
 from bot.schedule.recurrence import Recurrence
 from tests.e2e.conftest import START_TIME, BotRunner, StandardWorld
-from tests.e2e.driver import Driver
+from bot.fake_discord.driver import Driver
 
 pytestmark = pytest.mark.e2e
 

@@ -30,9 +30,9 @@ from bot.prompts import posting
 from bot.schedule.recurrence import Recurrence, parse_local_time
 from bot.schedule.shards import shard_of
 from tests.backends import PostgresDatabases, database_url_for
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord import FakeDiscord
-from tests.e2e.fake_discord.world import Channel, Guild, User
+from bot.fake_discord.driver import Driver
+from bot.fake_discord import FakeDiscord
+from bot.fake_discord.world import Channel, Guild, User
 from tests.seeding import configure_daily_prompts
 
 pytestmark = pytest.mark.e2e
