@@ -29,10 +29,10 @@ from bot.clock import ManualClock
 from bot.db.database import Database
 from bot.db.migrate import migrate
 from bot.db.postgres import POOL_MAX_SIZE
-from bot.settings import Settings
-from tests.backends import database_url_in
 from bot.fake_discord import DEFAULT_EVERYONE, HEARTH_INVITE, FakeDiscord
 from bot.fake_discord.world import GUILD_TEXT, Channel, Guild, User
+from bot.settings import Settings
+from tests.backends import database_url_in
 
 # Discord's limits, as the issue asks the fake to enforce them.
 GLOBAL_LIMIT = 50

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.app import HearthBot
-from tests.e2e.conftest import StandardWorld
 from bot.fake_discord.driver import Driver
+from tests.e2e.conftest import StandardWorld
 
 pytestmark = pytest.mark.e2e
 

@@ -8,9 +8,9 @@ import discord
 import pytest
 
 from bot.app import HearthBot
-from tests.e2e.conftest import BotRunner, StandardWorld
-from bot.fake_discord.driver import Driver
 from bot.fake_discord import FakeDiscord
+from bot.fake_discord.driver import Driver
+from tests.e2e.conftest import BotRunner, StandardWorld
 
 pytestmark = pytest.mark.e2e
 

@@ -7,9 +7,9 @@ import pytest
 from bot.app import HearthBot
 from bot.db.repos import users
 from bot.dm import DM_UNDELIVERABLE_NOTICE, DmUndeliverableError, send_dm
-from tests.e2e.conftest import StandardWorld
-from bot.fake_discord.driver import Driver
 from bot.fake_discord import FakeDiscord
+from bot.fake_discord.driver import Driver
+from tests.e2e.conftest import StandardWorld
 
 pytestmark = pytest.mark.e2e
 

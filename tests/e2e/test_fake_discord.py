@@ -12,8 +12,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.fake_discord.driver import Driver
 from bot.fake_discord import ALL_PERMISSIONS, FakeDiscord, Overwrite, P
+from bot.fake_discord.driver import Driver
 from bot.fake_discord.permissions import base_permissions, channel_permissions
 
 pytestmark = pytest.mark.e2e
