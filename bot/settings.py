@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     hearth_data_key: SecretStr | None = None
     hearth_data_key_file: str | None = None
     support_url: str | None = None
+    privacy_policy_url: str | None = None
     guild_purge_days: int = Field(default=30, ge=1, le=365)
     default_retention_days: int = 365
     shard_count: int | None = Field(default=None, ge=1, le=4096)
@@ -74,14 +75,14 @@ class Settings(BaseSettings):
             ) from None
         return value
 
-    @field_validator("support_url")
+    @field_validator("support_url", "privacy_policy_url")
     @classmethod
-    def _check_support_url(cls, value: str | None) -> str | None:
+    def _check_public_link(cls, value: str | None) -> str | None:
         if value is None:
             return None
         value = value.strip()
         if not value.startswith(("https://", "http://", "mailto:")):
-            raise ValueError("must be an https:// link or a mailto: address people can reach you at")
+            raise ValueError("must be an https:// link (or a mailto: address) that people can open")
         return value
 
     @field_validator("discord_api_base", "discord_gateway_url")

@@ -91,3 +91,13 @@ async def test_report_interaction_error_keeps_reply_within_discord_limit() -> No
     content = interaction.response.send_message.await_args.kwargs["content"]
     assert len(content) == 2000
     assert content.endswith("…")
+
+
+async def test_generic_apology_points_to_support_url_when_set() -> None:
+    """With SUPPORT_URL, the apology names that place instead of "the bot's team"."""
+    interaction = make_interaction()
+    interaction.client.settings.support_url = "https://example.org/hearth-help"
+    await report_interaction_error(interaction, invoke_error(ZeroDivisionError("boom")))
+    content = interaction.response.send_message.await_args.kwargs["content"]
+    assert "at <https://example.org/hearth-help>" in content
+    assert "the bot's team" not in content

@@ -26,6 +26,8 @@ LABEL_LIMIT = 100
 # Every text the code uses, with the placeholders it fills in.
 PLACEHOLDERS: dict[str, frozenset[str]] = {
     "export.ready": frozenset(),
+    "policy.link": frozenset({"url"}),
+    "policy.unset": frozenset({"export", "delete"}),
     "export.ready_dm": frozenset(),
     "delete.confirm": frozenset({"export"}),
     "delete.confirm_button": frozenset(),

@@ -34,3 +34,17 @@ async def test_first_start_without_a_key_stores_no_note_in_plain_text(
         await assert_file_hides(db, NOTE, "glimmerfrost")
     finally:
         await db.close()
+
+
+async def test_privacy_policy_links_the_published_policy(
+    bot_runner: BotRunner, driver: Driver, standard_world: StandardWorld
+) -> None:
+    """/privacy policy links PRIVACY_POLICY_URL; without one it sums the policy up, privately."""
+    world = standard_world
+    await bot_runner.start(privacy_policy_url="https://example.org/hearth/PRIVACY.md")
+    linked = await (await driver.invoke_slash(world.general, world.alice, "privacy policy")).response()
+    assert linked.ephemeral and "https://example.org/hearth/PRIVACY.md" in (linked.content or "")
+    await bot_runner.restart(privacy_policy_url=None)
+    summed = await (await driver.invoke_slash(world.general, world.alice, "privacy policy")).response()
+    assert summed.ephemeral and "encrypted" in (summed.content or "")
+    assert "</privacy export:" in (summed.content or "")

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,16 +38,6 @@ def clean_env(tmp_path: Path, **values: str) -> dict[str, str]:
     env.update({"PYTHONPATH": str(REPO), "DATABASE_URL": f"sqlite:///{tmp_path}/hearth.db"})
     env.update(values)
     return env
-
-
-@pytest.fixture(autouse=True)
-def restore_logging() -> Iterator[None]:
-    """main() sets up logging to this test's stderr: put the root logger back afterwards."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 def run_hearth(tmp_path: Path, *args: str, **values: str) -> subprocess.CompletedProcess[str]:
