@@ -15,6 +15,7 @@ from bot.db.repos import checkins
 from bot.db.repos.checkins import CheckinSource
 from bot.privacy.backfill import count_unencrypted, encrypt_unencrypted
 from bot.privacy.catalog import SEALED_COLUMNS
+from bot.privacy.cli import run_rotate_key
 from bot.privacy.keyfile import read_key_file
 from bot.settings import Settings
 from bot.startup import prepare
@@ -113,3 +114,24 @@ async def test_encryption_in_place_is_resumable(notes_db: Database) -> None:
     assert await encrypt_unencrypted(notes_db, key, [NOTES], batch_size=2) == 3
     assert await count_unencrypted(notes_db, [NOTES]) == 0
     assert await read_notes(notes_db, key) == [f"plain {n}" for n in range(5)]
+
+
+async def test_rotate_key_rewrites_the_key_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With a key file in use, rotate-key re-encrypts under the new key and writes it to that file."""
+    url = f"sqlite:///{tmp_path}/hearth.db"
+    await plain_checkins(url, [NOTE])
+    first = await prepare(settings_for(url))
+    await first.db.close()
+    new = generate_key()
+    assert await run_rotate_key(settings_for(url), {"HEARTH_NEW_DATA_KEY": new}) == 0
+    assert "now holds the new key" in capsys.readouterr().out
+    key_file = tmp_path / "hearth.key"
+    assert new in key_file.read_text() and stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert not (tmp_path / "hearth.key.new").exists()
+    again = await prepare(settings_for(url))
+    try:
+        [saved] = await checkins.list_for_user(again.db, 100)
+        assert saved.note is not None
+        assert DataCipher(decode_key(new)).open(saved.note, checkins.note_context(saved.id)) == NOTE
+    finally:
+        await again.db.close()
