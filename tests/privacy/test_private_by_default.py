@@ -13,6 +13,7 @@ from bot.db.database import Database
 from bot.db.migrate import migrate
 from bot.db.repos import checkins
 from bot.db.repos.checkins import CheckinSource
+from bot.offline_check import run_offline_check
 from bot.privacy.backfill import count_unencrypted, encrypt_unencrypted
 from bot.privacy.catalog import SEALED_COLUMNS
 from bot.privacy.cli import run_rotate_key
@@ -135,3 +136,21 @@ async def test_rotate_key_rewrites_the_key_file(tmp_path: Path, capsys: pytest.C
         assert DataCipher(decode_key(new)).open(saved.note, checkins.note_context(saved.id)) == NOTE
     finally:
         await again.db.close()
+
+
+async def test_check_reports_encryption_status(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`hearth check` names the key in use and counts what a start has still to encrypt, changing nothing."""
+    url = f"sqlite:///{tmp_path}/hearth.db"
+    await plain_checkins(url, [NOTE, "second"])
+    assert await run_offline_check(settings_for(url)) == 0
+    out = capsys.readouterr().out
+    assert f"on from the first start: Hearth will create the key file {tmp_path}/hearth.key" in out
+    assert "2 private value(s) stored before there was a key are not encrypted yet" in out
+    assert not (tmp_path / "hearth.key").exists()
+    prepared = await prepare(settings_for(url))
+    await prepared.db.close()
+    capsys.readouterr()
+    assert await run_offline_check(settings_for(url)) == 0
+    out = capsys.readouterr().out
+    assert f"Encryption: on (key from the key file {tmp_path}/hearth.key)" in out
+    assert "not encrypted yet" not in out
