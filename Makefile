@@ -1,17 +1,20 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11+:
-#   make run    create .venv, install the bot, run it (SQLite by default)
+#   make run    create .venv, install the bot (the `hearth` command), run it (SQLite by default)
 #   make test   create .venv, install dev tools, run lint, types and all tests
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test check lint types pytest lock clean bench
+.PHONY: run test check demo lint types pytest lock clean bench
 
 run: $(VENV)/.runtime
-	$(BIN)/python -m bot
+	$(BIN)/hearth run
 
 check: $(VENV)/.runtime
-	$(BIN)/python -m bot check
+	$(BIN)/hearth check
+
+demo: $(VENV)/.runtime
+	$(BIN)/hearth demo
 
 test: $(VENV)/.dev lint types pytest
 
@@ -34,12 +37,15 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.runtime: requirements/runtime.txt | $(VENV)/bin/python
+# The pinned tree first, then Hearth itself in editable mode (no deps: they are all pinned above).
+$(VENV)/.runtime: requirements/runtime.txt pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -r requirements/runtime.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.dev: requirements/dev.txt requirements/runtime.txt | $(VENV)/bin/python
+$(VENV)/.dev: requirements/dev.txt requirements/runtime.txt pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(VENV)/.runtime $@
 
 # Re-pin the whole dependency tree after editing pyproject.toml.
@@ -49,4 +55,4 @@ lock: $(VENV)/bin/python
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements/dev.txt
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis build *.egg-info

@@ -18,11 +18,11 @@ from bench.harness import (
     running_bot,
 )
 from bot.clock import ManualClock
+from bot.fake_discord import FakeDiscord
+from bot.fake_discord.driver import Driver
+from bot.fake_discord.ratelimit import Decision
+from bot.fake_discord.world import GUILD_TEXT, Channel, User
 from bot.schedule.engine import TickReport
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord import FakeDiscord
-from tests.e2e.fake_discord.ratelimit import Decision
-from tests.e2e.fake_discord.world import GUILD_TEXT, Channel, User
 from tests.seeding import configure_daily_prompts
 
 DUE_TIME = "09:00"

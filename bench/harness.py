@@ -26,13 +26,14 @@ from discord.http import Route
 
 from bot.app import HearthBot, create_bot, run_bot
 from bot.clock import ManualClock
+from bot.crypto import generate_key
 from bot.db.database import Database
 from bot.db.migrate import migrate
 from bot.db.postgres import POOL_MAX_SIZE
+from bot.fake_discord import DEFAULT_EVERYONE, HEARTH_INVITE, FakeDiscord
+from bot.fake_discord.world import GUILD_TEXT, Channel, Guild, User
 from bot.settings import Settings
 from tests.backends import database_url_in
-from tests.e2e.fake_discord import DEFAULT_EVERYONE, HEARTH_INVITE, FakeDiscord
-from tests.e2e.fake_discord.world import GUILD_TEXT, Channel, Guild, User
 
 # Discord's limits, as the issue asks the fake to enforce them.
 GLOBAL_LIMIT = 50
@@ -238,6 +239,11 @@ def add_servers(server: FakeDiscord, count: int, owner: User | None = None) -> l
     return built
 
 
+# One key for the whole run: without one, each start would make a key file (in the working directory
+# for PostgreSQL), and a restart on the same database must use the same key.
+BENCH_DATA_KEY = generate_key()
+
+
 def settings_for(server: FakeDiscord, database_url: str, **overrides: Any) -> Settings:
     """Return the Settings the bot runs with against ``server`` (ignoring any .env)."""
     values: dict[str, Any] = {
@@ -245,6 +251,7 @@ def settings_for(server: FakeDiscord, database_url: str, **overrides: Any) -> Se
         "database_url": database_url,
         "discord_api_base": server.api_base,
         "log_level": "WARNING",
+        "hearth_data_key": BENCH_DATA_KEY,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.harness import add_servers, database_url, rate_limited_fake, running_bot
-from tests.e2e.driver import CommandNotAvailableError, Driver
-from tests.e2e.fake_discord.interactions import InteractionHandle
-from tests.e2e.fake_discord.world import Channel, User
+from bot.fake_discord.driver import CommandNotAvailableError, Driver
+from bot.fake_discord.interactions import InteractionHandle
+from bot.fake_discord.world import Channel, User
 
 # Generous: the point is to measure the latency, not to fail on it.
 RESPONSE_TIMEOUT = 60.0

@@ -7,6 +7,7 @@ import logging
 import pkgutil
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -17,19 +18,25 @@ from discord.http import Route
 import cogs
 from bot.clock import Clock, SystemClock
 from bot.command_sync import CommandDirectory, sync_commands_if_changed
-from bot.content.library import Content, load_content
+from bot.content.library import Content
 from bot.crypto import DataCipher
 from bot.db.database import Database
-from bot.db.migrate import migrate
+from bot.failures import DiscordUnreachableError, unreachable_message
 from bot.pacing import OutboundPacer
-from bot.privacy.catalog import SEALED_COLUMNS
-from bot.privacy.keys import verify_data_key
 from bot.schedule.engine import ScheduleEngine
 from bot.settings import DISCORD_GATEWAY_URL, Settings
+from bot.startup import prepare
 from bot.tree import AppTree
 from bot.view_store import install_view_store
 
 log = logging.getLogger(__name__)
+
+# Hearth is a text bot: it never joins voice, so the libraries voice needs are not missing.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
+# Seconds between attempts to reach Discord at start-up; after the last, the bot gives up (exit code 4).
+CONNECT_BACKOFF: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 16.0)
 
 # View Channel, Send Messages, Embed Links, Attach Files, Create Public Threads, Send Messages in Threads.
 INVITE_PERMISSIONS = discord.Permissions(309237697536)
@@ -90,8 +97,10 @@ class HearthBot(commands.Bot):
         self.clock: Clock = clock or SystemClock()
         self.force_sync = force_sync
         self.command_directory = CommandDirectory()
-        key = settings.hearth_data_key
-        self.cipher = DataCipher.from_text(None if key is None else key.get_secret_value())
+        # Replaced by the verified data key in prepare(), before anything is read or written.
+        self.cipher = DataCipher(None)
+        self._prepared = False
+        self._setup_started = False
         self.pacer = OutboundPacer(settings.scheduled_send_rate)
         self._engine_start: asyncio.Task[None] | None = None
         # Set once the schedule engine runs (after READY), for whoever must wait for it.
@@ -99,20 +108,41 @@ class HearthBot(commands.Bot):
         self.pacer.install(self.http)
         install_view_store(self)
 
+    async def prepare(self) -> None:
+        """Open and migrate the database, settle the data key and load the content (once)."""
+        if self._prepared:
+            return
+        # Raises a kind failure (bot.failures) before Discord is contacted: bad database, key or content.
+        prepared = await prepare(self.settings)
+        self.db, self.cipher, self.content = prepared.db, prepared.key.cipher, prepared.content
+        self._prepared = True
+
     async def login(self, token: str) -> None:
-        """Point REST calls at the configured API base, then log in."""
+        """Point REST calls at the configured API base, then log in, retrying while Discord is unreachable."""
         # discord.py builds every REST and webhook URL from this class attribute.
         Route.BASE = self.settings.api_base
-        await super().login(token)
+        delays = iter(CONNECT_BACKOFF)
+        while True:
+            try:
+                await super().login(token)
+                return
+            except (aiohttp.ClientConnectionError, TimeoutError) as error:
+                # Once setup_hook runs, cogs are loaded: a retry would load them twice.
+                reason = str(error) or type(error).__name__
+                delay = next(delays, None)
+                if self._setup_started or delay is None:
+                    raise DiscordUnreachableError(unreachable_message(reason)) from None
+                log.warning("Cannot reach Discord (%s); trying again in %.0f s", reason, delay)
+            # static_login makes a new session on the same connector, which closing the old one closed.
+            await self.http.close()
+            self.http.connector = discord.utils.MISSING
+            await asyncio.sleep(delay)
 
     async def setup_hook(self) -> None:
         """Open storage, load content and cogs, sync commands and start the scheduler."""
+        self._setup_started = True
         await self._configure_gateway()
-        self.db = await Database.open(self.settings.database_url)
-        await migrate(self.db)
-        # Raises DataKeyError before anything runs if encrypted data exists and the key is missing or wrong.
-        await verify_data_key(self.db, self.cipher, SEALED_COLUMNS)
-        self.content = load_content()
+        await self.prepare()
         self.schedule_engine = ScheduleEngine(
             self.db,
             self.clock,
@@ -195,4 +225,5 @@ async def run_bot(bot: HearthBot) -> None:
     if token is None or not token.get_secret_value().strip():
         raise MissingTokenError
     async with bot:
+        await bot.prepare()
         await bot.start(token.get_secret_value().strip())

@@ -12,7 +12,8 @@ def setup_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    logging.getLogger("discord").setLevel(logging.INFO)
+    # discord.py's DEBUG is the raw gateway traffic: INFO at most, and quieter when asked to be.
+    logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLevelNamesMapping()[level]))
     logging.getLogger("discord.http").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     # At DEBUG, aiosqlite logs every statement with its parameters, which include private text.

@@ -1,4 +1,4 @@
-"""`python -m bot check`: validate settings, content and migrations without Discord."""
+"""`hearth check`: settings, content, migrations, the database and its encryption, checked without Discord."""
 
 from __future__ import annotations
 
@@ -12,7 +12,11 @@ from bot.content.library import load_content
 from bot.content.resources import stale_lines
 from bot.db.database import Database, dialect_of, redact_url, sqlite_path_from_url
 from bot.db.migrate import applied_versions, discover_migrations, migrate, migrations_dir
+from bot.failures import EXIT_CONTENT, EXIT_DATA_KEY, EXIT_DATABASE, EXIT_OK
+from bot.privacy.encryption_status import describe_encryption, encryption_facts
+from bot.privacy.keys import DataKeyError
 from bot.settings import Settings
+from bot.startup import DATABASE_PROBLEMS, database_problem
 
 log = logging.getLogger(__name__)
 
@@ -21,23 +25,21 @@ def _say(line: str) -> None:
     print(line)  # noqa: T201
 
 
-async def pending_migrations_of(database_url: str, known: set[int]) -> str:
-    """Describe how far an existing database lags behind, without creating a SQLite file."""
-    if dialect_of(database_url) == "sqlite":
-        path = sqlite_path_from_url(database_url)
-        if path == ":memory:" or not Path(path).exists():
-            return f"{path} does not exist yet; it will be created with {len(known)} migrations"
-    else:
-        path = redact_url(database_url)
-    db = await Database.open(database_url)
-    try:
-        done = await applied_versions(db)
-    finally:
-        await db.close()
-    pending = sorted(known - done)
+def database_exists(database_url: str) -> bool:
+    """Return whether the database is there to look at (PostgreSQL's always is; a SQLite file may not be)."""
+    if dialect_of(database_url) == "postgresql":
+        return True
+    path = sqlite_path_from_url(database_url)
+    return path != ":memory:" and Path(path).exists()
+
+
+async def pending_migrations_of(db: Database, database_url: str, known: set[int]) -> str:
+    """Describe how far an existing database lags behind."""
+    where = redact_url(database_url).removeprefix("sqlite:///")
+    pending = sorted(known - await applied_versions(db))
     if not pending:
-        return f"{path} is up to date"
-    return f"{path} will get migrations {', '.join(f'{version:04d}' for version in pending)}"
+        return f"{where} is up to date"
+    return f"{where} will get migrations {', '.join(f'{version:04d}' for version in pending)}"
 
 
 async def run_offline_check(settings: Settings) -> int:
@@ -46,12 +48,12 @@ async def run_offline_check(settings: Settings) -> int:
     _say(f"  database: {redact_url(settings.database_url)}")
     _say(f"  API base: {settings.api_base}")
     _say(f"  default timezone: {settings.default_timezone}")
-    _say(f"  token: {'set' if settings.discord_token else 'MISSING (python -m bot will not start)'}")
+    _say(f"  token: {'set' if settings.discord_token else 'MISSING (hearth run will not start)'}")
     try:
         content = load_content()
     except ContentError as error:
         print(f"Content: INVALID\n{error}", file=sys.stderr)  # noqa: T201
-        return 1
+        return EXIT_CONTENT
     _say(
         f"Content: OK ({len(content.prompts.prompts)} prompts in {len(content.prompts.themes)} themes, "
         f"{len(content.help.sections)} help sections)"
@@ -74,5 +76,30 @@ async def run_offline_check(settings: Settings) -> int:
         f"Migrations: OK ({len(migrations)}; SQLite's apply cleanly to an empty database,"
         " PostgreSQL's have the same versions)"
     )
-    _say("  " + await pending_migrations_of(settings.database_url, {m.version for m in migrations}))
-    return 0
+    return await _check_database(settings, {m.version for m in migrations})
+
+
+async def _check_database(settings: Settings, known: set[int]) -> int:
+    """Report the configured database's migrations and encryption, without creating or changing it."""
+    if not database_exists(settings.database_url):
+        path = sqlite_path_from_url(settings.database_url)
+        _say(f"  {path} does not exist yet; it will be created with {len(known)} migrations")
+        _say("Encryption: " + describe_encryption(settings, None))
+        return EXIT_OK
+    try:
+        db = await Database.open(settings.database_url)
+    except DATABASE_PROBLEMS as error:
+        print(f"Database: UNREACHABLE\n{database_problem(settings.database_url, error)}", file=sys.stderr)  # noqa: T201
+        return EXIT_DATABASE
+    try:
+        _say("  " + await pending_migrations_of(db, settings.database_url, known))
+        _say("Encryption: " + describe_encryption(settings, await encryption_facts(db, settings)))
+    except DataKeyError as error:
+        print(f"Encryption: KEY DOES NOT FIT\n{error}", file=sys.stderr)  # noqa: T201
+        return EXIT_DATA_KEY
+    except DATABASE_PROBLEMS as error:
+        print(f"Database: UNUSABLE\n{database_problem(settings.database_url, error)}", file=sys.stderr)  # noqa: T201
+        return EXIT_DATABASE
+    finally:
+        await db.close()
+    return EXIT_OK

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -37,10 +38,25 @@ class Settings(BaseSettings):
     scheduled_send_rate: float = Field(default=45.0, gt=0, le=47)
     log_level: str = "INFO"
     hearth_data_key: SecretStr | None = None
+    hearth_data_key_file: str | None = None
+    support_url: str | None = None
+    privacy_policy_url: str | None = None
     guild_purge_days: int = Field(default=30, ge=1, le=365)
     default_retention_days: int = 365
     shard_count: int | None = Field(default=None, ge=1, le=4096)
     shard_ids: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_missing(cls, data: Any) -> Any:
+        # A value of only spaces is as good as none, for every setting, from the environment or .env.
+        if isinstance(data, dict):
+            return {
+                key: value
+                for key, value in data.items()
+                if not (isinstance(value, str) and not value.strip())
+            }
+        return data
 
     @field_validator("database_url")
     @classmethod
@@ -57,6 +73,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"unknown IANA timezone {value!r} (try Europe/London or America/New_York)"
             ) from None
+        return value
+
+    @field_validator("support_url", "privacy_policy_url")
+    @classmethod
+    def _check_public_link(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not value.startswith(("https://", "http://", "mailto:")):
+            raise ValueError("must be an https:// link (or a mailto: address) that people can open")
         return value
 
     @field_validator("discord_api_base", "discord_gateway_url")
@@ -102,7 +128,19 @@ class Settings(BaseSettings):
                 "SHARD_IDS leaves shards to other processes, which need a database they can share:"
                 " set DATABASE_URL=postgresql://…"
             )
+        if self.several_processes and self.hearth_data_key_file is None and self.hearth_data_key is None:
+            raise ValueError(
+                "SHARD_IDS leaves shards to other processes, and every process must encrypt with the same"
+                " key: set HEARTH_DATA_KEY (from `hearth keygen`), or HEARTH_DATA_KEY_FILE to a key file"
+                " each process can read"
+            )
         return self
+
+    @property
+    def several_processes(self) -> bool:
+        """Return whether other processes run some of the shards on the same database."""
+        scope = self.shard_scope
+        return scope is not None and len(scope.ids) < scope.count
 
     def _shard_id_list(self) -> list[int]:
         if self.shard_count is None:

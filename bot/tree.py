@@ -19,8 +19,16 @@ MAX_INTEGER_OPTION = 2**53 - 1
 
 GENERIC_APOLOGY = (
     "Sorry, something went wrong on my side and nothing was changed. "
-    "If it keeps happening, please share this error id with the bot's team: `{error_id}`."
+    "If it keeps happening, please share this error id {where}: `{error_id}`."
 )
+DEFAULT_SUPPORT = "with the bot's team"
+
+
+def support_place(client: Any) -> str:
+    """Return where people report an error: SUPPORT_URL when the bot's owner set one."""
+    url = getattr(getattr(client, "settings", None), "support_url", None)
+    # Angle brackets: a link without a preview card.
+    return f"at <{url}>" if isinstance(url, str) and url else DEFAULT_SUPPORT
 
 
 class OutOfRangeError(UserFacingError, app_commands.CheckFailure):
@@ -101,7 +109,7 @@ async def report_interaction_error(interaction: discord.Interaction[Any], error:
             interaction.guild_id,
             exc_info=unwrap(error),
         )
-        message = GENERIC_APOLOGY.format(error_id=error_id)
+        message = GENERIC_APOLOGY.format(error_id=error_id, where=support_place(interaction.client))
     try:
         await send_private(interaction, message)
     except discord.HTTPException:

@@ -251,6 +251,20 @@ class Privacy(commands.Cog):
         export = self.bot.command_directory.mention("privacy export")
         await send_private(interaction, texts("delete.confirm", export=export), view=view)
 
+    @privacy.command(name="policy", description="Read Hearth's privacy policy: what it keeps and who sees it")
+    async def policy(self, interaction: discord.Interaction[HearthBot]) -> None:
+        """Link the privacy policy (PRIVACY_POLICY_URL), or sum it up when none is linked."""
+        texts = self.bot.content.privacy
+        url = self.bot.settings.privacy_policy_url
+        if url is not None:
+            await send_private(interaction, texts("policy.link", url=url))
+            return
+        mention = self.bot.command_directory.mention
+        await send_private(
+            interaction,
+            texts("policy.unset", export=mention("privacy export"), delete=mention("privacy delete")),
+        )
+
     @privacy.command(
         name="retention", description="Choose how long your check-ins and private answers are kept"
     )

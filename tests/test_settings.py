@@ -67,7 +67,9 @@ def test_shard_settings_make_a_scope() -> None:
     assert make().shard_scope is None
     everything = make(shard_count=3).shard_scope
     assert everything is not None and everything.ids == {0, 1, 2}
-    some = make(shard_count=8, shard_ids="0, 2-3", database_url="postgresql://h@db/h").shard_scope
+    some = make(
+        shard_count=8, shard_ids="0, 2-3", database_url="postgresql://h@db/h", hearth_data_key_file="/k"
+    ).shard_scope
     assert some is not None and (some.count, set(some.ids)) == (8, {0, 2, 3})
 
 
@@ -78,6 +80,7 @@ def test_shard_settings_make_a_scope() -> None:
         ({"shard_count": 2, "shard_ids": "2", "database_url": "postgresql://h@db/h"}, "between 0 and 1"),
         ({"shard_count": 2, "shard_ids": "0,0", "database_url": "postgresql://h@db/h"}, "listed twice"),
         ({"shard_count": 2, "shard_ids": "1"}, "DATABASE_URL=postgresql"),
+        ({"shard_count": 2, "shard_ids": "1", "database_url": "postgresql://h@db/h"}, "same key"),
     ],
 )
 def test_inconsistent_shard_settings_are_refused_in_one_line(values: dict[str, object], message: str) -> None:
@@ -87,3 +90,12 @@ def test_inconsistent_shard_settings_are_refused_in_one_line(values: dict[str, o
     line = describe_validation_error(caught.value)
     assert message in line
     assert "\n" not in line
+
+
+def test_values_of_only_spaces_count_as_missing() -> None:
+    """A setting of spaces is no setting: the token is missing and the defaults apply."""
+    settings = make(discord_token="   ", database_url="  ", default_timezone="\t", hearth_data_key=" ")
+    assert settings.discord_token is None
+    assert settings.database_url == "sqlite:///data/hearth.db"
+    assert settings.default_timezone == "UTC"
+    assert settings.hearth_data_key is None

@@ -147,3 +147,13 @@ async def test_tree_lets_values_within_bounds_and_autocomplete_through() -> None
     typing = command_interaction(range_command(), count=0)
     typing.type = discord.InteractionType.autocomplete
     assert await tree.interaction_check(typing)
+
+
+async def test_generic_apology_points_to_support_url_when_set() -> None:
+    """With SUPPORT_URL, the apology names that place instead of "the bot's team"."""
+    interaction = make_interaction()
+    interaction.client.settings.support_url = "https://example.org/hearth-help"
+    await report_interaction_error(interaction, invoke_error(ZeroDivisionError("boom")))
+    content = interaction.response.send_message.await_args.kwargs["content"]
+    assert "at <https://example.org/hearth-help>" in content
+    assert "the bot's team" not in content

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,9 @@ from bot.content.prompts import PromptLibrary, load_prompt_library
 from bot.content.repair import RepairContent, load_repair
 from bot.content.resources import ResourcesContent, load_resources
 
-CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
+# The TOML files ship inside the package, so an installed Hearth finds them from any working directory.
+# A wheel installs them as plain files, which is why the resource is a real path.
+CONTENT_DIR = Path(str(files("bot.content").joinpath("data")))
 
 
 @dataclass(frozen=True)

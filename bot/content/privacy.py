@@ -39,6 +39,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "export.ready_parts_dm": frozenset({"count"}),
     "export.part": frozenset({"number", "count"}),
     "export.too_large": frozenset(),
+    "policy.link": frozenset({"url"}),
+    "policy.unset": frozenset({"export", "delete"}),
     "delete.confirm": frozenset({"export"}),
     "delete.confirm_button": frozenset(),
     "delete.cancel_button": frozenset(),

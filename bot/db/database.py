@@ -133,6 +133,9 @@ class Database(ABC):
     def migration_lock(self) -> AbstractAsyncContextManager[None]:
         """Hold the lock that lets only one process migrate the schema at a time."""
 
+    async def forget_overwritten(self) -> None:  # noqa: B027 - most backends keep no such copies
+        """Drop older copies of rows just rewritten (e.g. encrypted in place) from the database's files."""
+
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement in its own transaction and return the rows it changed."""
         async with self.transaction() as tx:

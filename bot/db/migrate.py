@@ -6,13 +6,15 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib.resources import files
 from pathlib import Path
 
 from bot.db.database import Database, Dialect
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS_ROOT = Path(__file__).parent / "migrations"
+# Package data: found wherever Hearth is installed (a wheel installs them as plain files).
+MIGRATIONS_ROOT = Path(str(files("bot.db").joinpath("migrations")))
 _FILE_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 

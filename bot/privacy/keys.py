@@ -41,6 +41,13 @@ def _opens(cipher: DataCipher, value: str, context: SealContext) -> bool:
     return True
 
 
+async def holds_encrypted_data(db: Database, columns: Sequence[SealedColumn]) -> bool:
+    """Return whether anything in ``db`` was encrypted with some key (so a new key must not be made)."""
+    async with db.transaction() as tx:
+        stored = await sealed.get_state_in(tx, KEY_CHECK_STATE)
+    return stored is not None or await sealed.first_sealed(db, columns) is not None
+
+
 async def verify_data_key(db: Database, cipher: DataCipher, columns: Sequence[SealedColumn]) -> None:
     """Check the configured key against the database, recording a check value for next time.
 
@@ -100,3 +107,16 @@ async def rotate_data_key(
             count += len(rewritten)
         await sealed.set_state_in(tx, KEY_CHECK_STATE, new.seal(KEY_CHECK_TEXT, KEY_CHECK_CONTEXT))
     return count
+
+
+async def key_fits(db: Database, cipher: DataCipher, columns: Sequence[SealedColumn]) -> bool:
+    """Return whether ``cipher`` opens what this database holds, changing nothing (for `hearth check`)."""
+    async with db.transaction() as tx:
+        stored = await sealed.get_state_in(tx, KEY_CHECK_STATE)
+    if stored is not None:
+        return _opens(cipher, stored, KEY_CHECK_CONTEXT)
+    sample = await sealed.first_sealed(db, columns)
+    if sample is None:
+        return True
+    column, value = sample
+    return _opens(cipher, value.value, column.context(*value.key))

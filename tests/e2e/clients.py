@@ -12,7 +12,7 @@ from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from tests.e2e.fake_discord import FakeDiscord
+from bot.fake_discord import FakeDiscord
 
 READY_TIMEOUT = 10.0
 GUILD_READY_TIMEOUT = 0.3

@@ -9,15 +9,16 @@ import socket
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord import FakeDiscord, P
-from tests.e2e.fake_discord.world import Channel, Guild, Role, User
+from bot.fake_discord import FakeDiscord, P
+from bot.fake_discord.driver import Driver
+from bot.fake_discord.world import Channel, Guild, Role, User
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
@@ -87,10 +88,12 @@ def driver(fake_discord: FakeDiscord) -> Driver:
 class BotRunner:
     """Starts, restarts and stops the real Hearth bot (bot.app.create_bot + run_bot) on the fake."""
 
-    def __init__(self, server: FakeDiscord, driver: Driver, database_url: str) -> None:
+    def __init__(self, server: FakeDiscord, driver: Driver, database_url: str, key_dir: Path) -> None:
         self.server = server
         self.driver = driver
         self.database_url = database_url
+        # Without a key the bot makes a key file; on PostgreSQL it would go to the working directory.
+        self.key_file = key_dir / "hearth.key"
         self.bot: HearthBot | None = None
         self.task: asyncio.Task[None] | None = None
         self.clock: ManualClock | None = None
@@ -105,6 +108,8 @@ class BotRunner:
             "database_url": self.database_url,
             "discord_api_base": self.server.api_base,
         }
+        if self.database_url.startswith("postgresql"):
+            values["hearth_data_key_file"] = str(self.key_file)
         values.update(overrides)
         return Settings(_env_file=None, **values)
 
@@ -179,10 +184,10 @@ class BotRunner:
 
 @pytest.fixture
 async def bot_runner(
-    fake_discord: FakeDiscord, driver: Driver, database_url: str
+    fake_discord: FakeDiscord, driver: Driver, database_url: str, tmp_path: Path
 ) -> AsyncIterator[BotRunner]:
     """Starts the real bot on demand (build the world first) on each backend; always closes it."""
-    runner = BotRunner(fake_discord, driver, database_url)
+    runner = BotRunner(fake_discord, driver, database_url, tmp_path)
     try:
         yield runner
     finally:

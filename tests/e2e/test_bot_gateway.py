@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.app import HearthBot
+from bot.fake_discord.driver import Driver
 from tests.e2e.conftest import StandardWorld
-from tests.e2e.driver import Driver
 
 pytestmark = pytest.mark.e2e
 

@@ -8,9 +8,9 @@ import discord
 import pytest
 
 from bot.app import HearthBot
+from bot.fake_discord import FakeDiscord
+from bot.fake_discord.driver import Driver
 from tests.e2e.conftest import StandardWorld
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord import FakeDiscord
 
 pytestmark = pytest.mark.e2e
 

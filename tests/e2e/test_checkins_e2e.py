@@ -13,11 +13,11 @@ from bot.app import HearthBot
 from bot.clock import ManualClock
 from bot.db.repos import checkins, schedules
 from bot.dm import DM_UNDELIVERABLE_NOTICE
+from bot.fake_discord.driver import Driver
+from bot.fake_discord.interactions import InteractionHandle
+from bot.fake_discord.world import Channel, Message, User
 from cogs.checkins import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
 from tests.e2e.conftest import BotRunner, StandardWorld
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord.interactions import InteractionHandle
-from tests.e2e.fake_discord.world import Channel, Message, User
 
 pytestmark = pytest.mark.e2e
 
@@ -117,7 +117,9 @@ async def test_checkin_saved_privately_and_shared_by_choice(
     assert "If you need reassurance" in text
     assert "resources" in text, "a score of 2 points gently to /resources"
     [saved] = await checkins.list_for_user(running_bot.db, world.alice.id)
-    assert (saved.score, saved.feelings, saved.needs, saved.note) == (
+    # Private by default: the note is stored encrypted, under the key file made on the first start.
+    note = running_bot.cipher.open_optional(saved.note, checkins.note_context(saved.id))
+    assert (saved.score, saved.feelings, saved.needs, note) == (
         2,
         ("anxious", "tired"),
         ("reassurance",),

@@ -7,11 +7,11 @@ import asyncio
 import pytest
 
 from bot.clock import ManualClock
+from bot.fake_discord.driver import Driver
+from bot.fake_discord.interactions import InteractionHandle
+from bot.fake_discord.world import Message, User
 from cogs.gratitude import TEXT_FIELD_ID, USER_MENU
 from tests.e2e.conftest import BotRunner, StandardWorld
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord.interactions import InteractionHandle
-from tests.e2e.fake_discord.world import Message, User
 from tests.e2e.test_gratitude_e2e import MONDAY, add_gratitude_channel, cards_in, reply_of, setup_gratitude
 from tests.e2e.test_repair_e2e import FIELDS, WORDS, custom_id, send, start
 

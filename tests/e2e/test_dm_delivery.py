@@ -7,9 +7,9 @@ import pytest
 from bot.app import HearthBot
 from bot.db.repos import users
 from bot.dm import DM_UNDELIVERABLE_NOTICE, DmUndeliverableError, send_dm
+from bot.fake_discord import FakeDiscord
+from bot.fake_discord.driver import Driver
 from tests.e2e.conftest import StandardWorld
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord import FakeDiscord
 
 pytestmark = pytest.mark.e2e
 

@@ -12,9 +12,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord import ALL_PERMISSIONS, FakeDiscord, Overwrite, P
-from tests.e2e.fake_discord.permissions import base_permissions, channel_permissions
+from bot.fake_discord import ALL_PERMISSIONS, FakeDiscord, Overwrite, P
+from bot.fake_discord.driver import Driver
+from bot.fake_discord.permissions import base_permissions, channel_permissions
 
 pytestmark = pytest.mark.e2e
 

@@ -10,9 +10,9 @@ import pytest
 
 from bot.content.checkins import load_checkin_content
 from bot.content.library import CONTENT_DIR
+from bot.fake_discord.errors import ApiError
+from bot.fake_discord.messages import validate_modal
 from cogs.checkins import CheckinForm
-from tests.e2e.fake_discord.errors import ApiError
-from tests.e2e.fake_discord.messages import validate_modal
 
 ONE_OPTION = [{"label": "B", "value": "b"}]
 

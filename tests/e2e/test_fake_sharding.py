@@ -10,11 +10,11 @@ import discord
 import pytest
 from discord.ext import commands
 
+from bot.fake_discord import FakeDiscord
+from bot.fake_discord.driver import Driver
+from bot.fake_discord.gateway import Session, shard_for_guild
+from bot.fake_discord.world import Guild
 from tests.e2e.clients import guilds_only, running_client
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord import FakeDiscord
-from tests.e2e.fake_discord.gateway import Session, shard_for_guild
-from tests.e2e.fake_discord.world import Guild
 from tests.e2e.test_fake_discord import connect
 
 pytestmark = pytest.mark.e2e

@@ -12,15 +12,15 @@ from bot.app import HearthBot
 from bot.clock import ManualClock
 from bot.db.repos import gratitude, schedules, users
 from bot.db.repos.gratitude import DmStatus
+from bot.fake_discord import FakeDiscord, P
+from bot.fake_discord.driver import Driver
+from bot.fake_discord.interactions import InitialResponse, InteractionHandle, WebhookCall
+from bot.fake_discord.world import Channel, Message, User
 from bot.gratitude.rotation import is_derangement
 from bot.gratitude.weekly import deliver_rotation, rotation_owner_key
 from bot.schedule.engine import Occurrence
 from cogs.gratitude import ANONYMOUS_FIELD_ID, MESSAGE_MENU, TEXT_FIELD_ID, USER_MENU
 from tests.e2e.conftest import BotRunner, StandardWorld
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord import FakeDiscord, P
-from tests.e2e.fake_discord.interactions import InitialResponse, InteractionHandle, WebhookCall
-from tests.e2e.fake_discord.world import Channel, Message, User
 
 pytestmark = pytest.mark.e2e
 

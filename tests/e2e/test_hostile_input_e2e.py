@@ -12,11 +12,11 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.db.repos import prompt_config, reminders, suggestions
+from bot.fake_discord.driver import Driver
+from bot.fake_discord.interactions import InteractionHandle
+from bot.fake_discord.world import Message
 from cogs.checkins import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
 from tests.e2e.conftest import BotRunner, StandardWorld
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord.interactions import InteractionHandle
-from tests.e2e.fake_discord.world import Message
 
 pytestmark = pytest.mark.e2e
 

@@ -12,11 +12,11 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
+from bot.fake_discord import FakeDiscord, P
+from bot.fake_discord.driver import CommandNotAvailableError, Driver
+from bot.fake_discord.world import FLAG_EPHEMERAL, FLAG_LOADING
 from tests.e2e.clients import guilds_only, running_client
 from tests.e2e.conftest import StandardWorld
-from tests.e2e.driver import CommandNotAvailableError, Driver
-from tests.e2e.fake_discord import FakeDiscord, P
-from tests.e2e.fake_discord.world import FLAG_EPHEMERAL, FLAG_LOADING
 
 pytestmark = pytest.mark.e2e
 

@@ -21,10 +21,10 @@ from discord import app_commands
 from bot.app import HearthBot
 from bot.db.database import Database
 from bot.db.repos import gratitude, prompt_config
+from bot.fake_discord.driver import Driver
+from bot.fake_discord.world import JSON
 from tests.backends import table_columns
 from tests.e2e.conftest import StandardWorld
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord.world import JSON
 from tests.e2e.test_reminders_e2e import reply_of
 
 pytestmark = pytest.mark.e2e

@@ -8,10 +8,10 @@ import pytest
 
 from bot.app import HearthBot
 from bot.db.repos import checkins, prompt_config, reminders
+from bot.fake_discord.driver import Driver
+from bot.fake_discord.interactions import InteractionHandle
 from cogs.checkins import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
 from tests.e2e.conftest import StandardWorld
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord.interactions import InteractionHandle
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +46,7 @@ async def test_checkin_history_shows_only_your_own(
     assert ALICE_NOTE not in text and "4/5" not in text
     assert await checkins.list_for_user(running_bot.db, world.bob.id) == []
     [kept] = await checkins.list_for_user(running_bot.db, world.alice.id)
-    assert kept.note == ALICE_NOTE
+    assert running_bot.cipher.open_optional(kept.note, checkins.note_context(kept.id)) == ALICE_NOTE
 
 
 @pytest.mark.parametrize(

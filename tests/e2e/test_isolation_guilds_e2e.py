@@ -12,11 +12,11 @@ from bot.clock import ManualClock
 from bot.db.database import Database
 from bot.db.repos import suggestions
 from bot.db.repos.suggestions import SuggestionStatus
+from bot.fake_discord import P
+from bot.fake_discord.driver import Driver
+from bot.fake_discord.world import Channel, Guild, Message, User
 from tests.backends import table_columns
 from tests.e2e.conftest import BotRunner, StandardWorld
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord import P
-from tests.e2e.fake_discord.world import Channel, Guild, Message, User
 from tests.e2e.test_prompts_e2e import MORNING
 from tests.e2e.test_reminders_e2e import reply_of
 

@@ -9,9 +9,9 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.db.repos import answers, prompt_posts
+from bot.fake_discord.driver import Driver
+from bot.fake_discord.world import User
 from tests.e2e.conftest import BotRunner, StandardWorld
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord.world import User
 from tests.e2e.test_prompts_e2e import ANSWER_FIELD, MORNING, setup_prompts
 
 pytestmark = pytest.mark.e2e

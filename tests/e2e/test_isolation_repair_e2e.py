@@ -9,9 +9,9 @@ import pytest
 from bot.clock import ManualClock
 from bot.db.repos import blocks, repairs, schedules
 from bot.db.repos.repairs import RepairStatus
+from bot.fake_discord.driver import Driver
+from bot.fake_discord.world import Message, User
 from tests.e2e.conftest import BotRunner, StandardWorld
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord.world import Message, User
 from tests.e2e.test_isolation_prompts_e2e import seen_by
 from tests.e2e.test_reminders_e2e import reply_of
 from tests.e2e.test_repair_e2e import NOW, WORDS, custom_id, requests_to, send, start, write

@@ -13,12 +13,12 @@ from bot.app import HearthBot
 from bot.crypto import generate_key
 from bot.db.repos import privacy, schedules, users
 from bot.db.timestamps import to_unix
+from bot.fake_discord.driver import Driver
 from bot.privacy import catalog
 from bot.privacy.keys import DataKeyError
 from bot.privacy.registry import RetainedTable
 from bot.schedule.recurrence import Recurrence
 from tests.e2e.conftest import START_TIME, BotRunner, StandardWorld
-from tests.e2e.driver import Driver
 
 pytestmark = pytest.mark.e2e
 

@@ -16,9 +16,9 @@ from bot.checkins.form import NOTE_LIMIT
 from bot.crypto import generate_key
 from bot.db.repos.checkins import note_context
 from bot.db.timestamps import to_unix
+from bot.fake_discord import FakeDiscord
+from bot.fake_discord.driver import Driver
 from tests.e2e.conftest import BotRunner, StandardWorld
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord import FakeDiscord
 
 pytestmark = pytest.mark.e2e
 

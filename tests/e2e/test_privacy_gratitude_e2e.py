@@ -6,8 +6,8 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.db.repos import gratitude
+from bot.fake_discord.driver import Driver
 from tests.e2e.conftest import BotRunner, StandardWorld
-from tests.e2e.driver import Driver
 from tests.e2e.test_gratitude_e2e import MONDAY, add_gratitude_channel, cards_in, send_card, setup_gratitude
 
 pytestmark = pytest.mark.e2e

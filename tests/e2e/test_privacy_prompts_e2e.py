@@ -10,9 +10,9 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.crypto import generate_key
+from bot.fake_discord import P
+from bot.fake_discord.driver import Driver
 from tests.e2e.conftest import BotRunner, StandardWorld
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord import P
 from tests.e2e.test_prompts_e2e import MORNING, answer, setup_prompts, visible_text
 from tests.privacy.raw import assert_file_hides
 

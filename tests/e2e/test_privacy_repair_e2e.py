@@ -8,8 +8,8 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.crypto import generate_key
+from bot.fake_discord.driver import Driver
 from tests.e2e.conftest import BotRunner, StandardWorld
-from tests.e2e.driver import Driver
 from tests.e2e.test_repair_e2e import (
     FIELDS,
     NOW,

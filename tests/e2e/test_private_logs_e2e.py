@@ -10,9 +10,9 @@ import pytest
 
 from bot.app import HearthBot
 from bot.clock import ManualClock
+from bot.fake_discord.driver import Driver
 from cogs.checkins import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
 from tests.e2e.conftest import BotRunner, StandardWorld
-from tests.e2e.driver import Driver
 from tests.e2e.test_prompts_e2e import MORNING, answer, setup_prompts
 from tests.e2e.test_reminders_e2e import reply_of
 from tests.e2e.test_repair_e2e import NOW, WORDS, custom_id, requests_to, send, start, text_of, write

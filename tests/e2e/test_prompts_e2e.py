@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from bot.clock import ManualClock
+from bot.fake_discord import FakeDiscord, P
+from bot.fake_discord.driver import Driver
+from bot.fake_discord.world import Channel, Message
 from tests.e2e.conftest import BotRunner, StandardWorld
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord import FakeDiscord, P
-from tests.e2e.fake_discord.world import Channel, Message
 
 pytestmark = pytest.mark.e2e
 

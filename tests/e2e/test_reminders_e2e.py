@@ -11,10 +11,10 @@ import pytest
 from bot.clock import ManualClock
 from bot.content.library import load_content
 from bot.db.repos import reminders, schedules
+from bot.fake_discord.driver import Driver
+from bot.fake_discord.interactions import InteractionHandle
+from bot.fake_discord.world import Message, User
 from tests.e2e.conftest import BotRunner, StandardWorld
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord.interactions import InteractionHandle
-from tests.e2e.fake_discord.world import Message, User
 
 pytestmark = pytest.mark.e2e
 

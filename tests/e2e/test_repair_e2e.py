@@ -11,10 +11,10 @@ import pytest
 from bot.clock import ManualClock
 from bot.db.repos import blocks, repairs
 from bot.db.repos.repairs import RepairStatus
+from bot.fake_discord.driver import Driver
+from bot.fake_discord.interactions import InteractionHandle
+from bot.fake_discord.world import Message, User
 from tests.e2e.conftest import BotRunner, StandardWorld
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord.interactions import InteractionHandle
-from tests.e2e.fake_discord.world import Message, User
 from tests.e2e.test_reminders_e2e import reply_of
 
 pytestmark = pytest.mark.e2e

@@ -9,11 +9,11 @@ import pytest
 
 from bot.app import HearthBot
 from bot.db.repos import checkins
+from bot.fake_discord.driver import Driver
+from bot.fake_discord.interactions import InteractionHandle
+from bot.fake_discord.world import Channel, Message, User
 from cogs.checkins import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
 from tests.e2e.conftest import StandardWorld
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord.interactions import InteractionHandle
-from tests.e2e.fake_discord.world import Channel, Message, User
 
 pytestmark = pytest.mark.e2e
 
@@ -127,7 +127,8 @@ async def test_danger_note_brings_a_private_pointer_never_logged_or_shared(
     for forbidden in ("zephyrquill", "want to", "safety", "danger", "pointer", pointer_start.casefold()):
         assert forbidden not in logged
     [saved] = await checkins.list_for_user(running_bot.db, world.alice.id)
-    assert saved.note == DANGER_NOTE.strip() and saved.score == 4
+    note = running_bot.cipher.open_optional(saved.note, checkins.note_context(saved.id))
+    assert note == DANGER_NOTE.strip() and saved.score == 4
 
 
 async def test_calm_note_gets_no_pointer_unless_the_score_is_low(

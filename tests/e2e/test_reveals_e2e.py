@@ -11,10 +11,10 @@ import pytest
 from bot.app import HearthBot
 from bot.clock import ManualClock
 from bot.db.repos import answers, circles, passes, prompt_posts
+from bot.fake_discord.driver import Driver
+from bot.fake_discord.interactions import InteractionHandle
+from bot.fake_discord.world import Channel, Message, User
 from tests.e2e.conftest import BotRunner, StandardWorld
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord.interactions import InteractionHandle
-from tests.e2e.fake_discord.world import Channel, Message, User
 from tests.e2e.test_prompts_e2e import ANSWER_FIELD, MORNING, prompt_cards, setup_prompts
 
 pytestmark = pytest.mark.e2e

@@ -23,16 +23,17 @@ from typing import IO
 import pytest
 
 from bot.checkins import service as checkin_service
+from bot.crypto import generate_key
 from bot.db.database import Database
 from bot.db.repos import schedules, users
 from bot.db.timestamps import to_unix
+from bot.fake_discord import FakeDiscord
+from bot.fake_discord.driver import Driver
+from bot.fake_discord.world import Channel, Guild, User
 from bot.prompts import posting
 from bot.schedule.recurrence import Recurrence, parse_local_time
 from bot.schedule.shards import shard_of
 from tests.backends import PostgresDatabases, database_url_for
-from tests.e2e.driver import Driver
-from tests.e2e.fake_discord import FakeDiscord
-from tests.e2e.fake_discord.world import Channel, Guild, User
 from tests.seeding import configure_daily_prompts
 
 pytestmark = pytest.mark.e2e
@@ -115,6 +116,8 @@ def processes(
             "SCHEDULER_TICK_SECONDS": "1",
             "SCHEDULED_SEND_RATE": SEND_RATE,
             "LOG_LEVEL": "INFO",
+            # Processes that share a database must be given the same key; none is made for them.
+            "HEARTH_DATA_KEY": generate_key(),
         }
     )
     bots = {shard: BotProcess(shard, env, tmp_path) for shard in range(SHARDS)}

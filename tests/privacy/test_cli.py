@@ -74,7 +74,7 @@ def test_rotate_key_switches_the_database_to_the_new_key(tmp_path: Path) -> None
 
 
 def test_rotate_key_with_the_wrong_current_key_changes_nothing(tmp_path: Path) -> None:
-    """A wrong HEARTH_DATA_KEY is refused (exit 2) and the database keeps its key."""
+    """A wrong HEARTH_DATA_KEY is refused (exit 6, the data key's code) and the database keeps its key."""
     url = f"sqlite:///{tmp_path}/h.db"
     old = generate_key()
     asyncio.run(prepare_encrypted(url, old))
@@ -85,7 +85,7 @@ def test_rotate_key_with_the_wrong_current_key_changes_nothing(tmp_path: Path) -
         HEARTH_DATA_KEY=generate_key(),
         HEARTH_NEW_DATA_KEY=generate_key(),
     )
-    assert result.returncode == 2
+    assert result.returncode == 6
     assert "Nothing was changed" in result.stderr
     assert asyncio.run(key_opens(url, old))
 
@@ -100,10 +100,10 @@ def test_bad_data_key_setting_is_one_line_naming_it(tmp_path: Path) -> None:
     assert "keygen" in lines[0]
 
 
-def test_main_exits_2_with_the_message_when_the_key_is_refused(
+def test_main_exits_6_with_the_message_when_the_key_is_refused(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A DataKeyError from start-up becomes the message on stderr and exit code 2."""
+    """A DataKeyError from start-up becomes the message on stderr and exit code 6, without a traceback."""
 
     async def refuse(bot: object) -> None:
         raise DataKeyError(MISSING_KEY)
@@ -111,5 +111,7 @@ def test_main_exits_2_with_the_message_when_the_key_is_refused(
     monkeypatch.setenv("DISCORD_TOKEN", "token")
     monkeypatch.setattr(entry, "run_bot", refuse)
     monkeypatch.setattr(entry, "create_bot", lambda settings, **kwargs: object())
-    assert entry.main(["run"]) == 2
-    assert MISSING_KEY in capsys.readouterr().err
+    assert entry.main(["run"]) == 6
+    err = capsys.readouterr().err
+    assert MISSING_KEY in err
+    assert "Traceback" not in err

@@ -48,6 +48,28 @@ async def values_in(tx: Transaction, column: SealedColumn) -> list[StoredValue]:
     return [StoredValue(tuple(row[k] for k in column.key_columns), str(row["sealed_value"])) for row in rows]
 
 
+async def plain_values_in(tx: Transaction, column: SealedColumn, limit: int) -> list[StoredValue]:
+    """Return up to ``limit`` non-null values of ``column`` that are not sealed, with their rows' keys."""
+    keys = ", ".join(column.key_columns)
+    sql = (
+        f"SELECT {keys}, {column.column} AS sealed_value FROM {column.table}"  # noqa: S608
+        f" WHERE {column.column} IS NOT NULL AND substr({column.column}, 1, {len(SEALED_PREFIX)}) <> ?"
+        f" ORDER BY {keys} LIMIT {int(limit)}"
+    )
+    rows = await tx.fetch_all(sql, (SEALED_PREFIX,))
+    return [StoredValue(tuple(row[k] for k in column.key_columns), str(row["sealed_value"])) for row in rows]
+
+
+async def count_plain(db: Database, column: SealedColumn) -> int:
+    """Return how many non-null values of ``column`` are not sealed."""
+    sql = (
+        f"SELECT COUNT(*) AS n FROM {column.table}"  # noqa: S608
+        f" WHERE {column.column} IS NOT NULL AND substr({column.column}, 1, {len(SEALED_PREFIX)}) <> ?"
+    )
+    row = await db.fetch_one(sql, (SEALED_PREFIX,))
+    return 0 if row is None else int(row["n"])
+
+
 async def replace_values(tx: Transaction, column: SealedColumn, values: Sequence[StoredValue]) -> None:
     """Write new values into ``column`` for the given rows."""
     match = " AND ".join(f"{k} = ?" for k in column.key_columns)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.e2e.fake_discord.permissions import (
+from bot.fake_discord.permissions import (
     ALL_PERMISSIONS,
     DEFAULT_EVERYONE,
     DM_PERMISSIONS,
@@ -14,7 +14,7 @@ from tests.e2e.fake_discord.permissions import (
     base_permissions,
     channel_permissions,
 )
-from tests.e2e.fake_discord.snowflake import SnowflakeFactory, iso_now
+from bot.fake_discord.snowflake import SnowflakeFactory, iso_now
 
 JSON = dict[str, Any]
 

@@ -10,14 +10,14 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.e2e.fake_discord import errors
-from tests.e2e.fake_discord.errors import ApiError
-from tests.e2e.fake_discord.gateway import Gateway
-from tests.e2e.fake_discord.interactions import InteractionRecord
-from tests.e2e.fake_discord.ratelimit import RateLimitConfig, RateLimiter, RateLimitHit
-from tests.e2e.fake_discord.rest import API, Handler, RestApi, json_response
-from tests.e2e.fake_discord.snowflake import SnowflakeFactory
-from tests.e2e.fake_discord.world import JSON, World
+from bot.fake_discord import errors
+from bot.fake_discord.errors import ApiError
+from bot.fake_discord.gateway import Gateway
+from bot.fake_discord.interactions import InteractionRecord
+from bot.fake_discord.ratelimit import RateLimitConfig, RateLimiter, RateLimitHit
+from bot.fake_discord.rest import API, Handler, RestApi, json_response
+from bot.fake_discord.snowflake import SnowflakeFactory
+from bot.fake_discord.world import JSON, World
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
-from tests.e2e.fake_discord.world import (
+from bot.fake_discord.world import (
     INTENT_DIRECT_MESSAGE_REACTIONS,
     INTENT_DIRECT_MESSAGES,
     INTENT_GUILD_MESSAGE_REACTIONS,
@@ -25,7 +25,7 @@ from tests.e2e.fake_discord.world import (
 )
 
 if TYPE_CHECKING:
-    from tests.e2e.fake_discord.world import World
+    from bot.fake_discord.world import World
 
 log = logging.getLogger(__name__)
 

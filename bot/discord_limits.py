@@ -29,7 +29,7 @@ COMMAND_CHARACTER_LIMIT = 4000
 
 
 def _name_character_ok(char: str) -> bool:
-    """``[-_\\p{L}\\p{N}\\p{sc=Deva}\\p{sc=Thai}]``: letters, numbers, Devanagari, Thai, - and _."""
+    """Return whether Discord accepts ``char`` in a name: letters, numbers, Devanagari, Thai, - and _."""
     if char in "-_":
         return True
     if unicodedata.category(char)[0] in "LN":

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import BodyPartReader, web
 
-from tests.discord_limits import COMMAND_CHARACTER_LIMIT, INTEGER_BOUND, command_characters
-from tests.e2e.fake_discord import errors
-from tests.e2e.fake_discord.errors import ApiError, form_error
-from tests.e2e.fake_discord.interactions import (
+from bot.discord_limits import COMMAND_CHARACTER_LIMIT, INTEGER_BOUND, command_characters
+from bot.fake_discord import errors
+from bot.fake_discord.errors import ApiError, form_error
+from bot.fake_discord.interactions import (
     ALLOWED_CALLBACKS,
     APPLICATION_COMMAND,
     MODAL_SUBMIT,
@@ -24,7 +24,7 @@ from tests.e2e.fake_discord.interactions import (
     WebhookCall,
     interaction_message_metadata,
 )
-from tests.e2e.fake_discord.messages import (
+from bot.fake_discord.messages import (
     MessageFields,
     UploadedFile,
     extract,
@@ -32,9 +32,9 @@ from tests.e2e.fake_discord.messages import (
     validate_choices,
     validate_modal,
 )
-from tests.e2e.fake_discord.permissions import P
-from tests.e2e.fake_discord.snowflake import iso_now, snowflake_time
-from tests.e2e.fake_discord.world import (
+from bot.fake_discord.permissions import P
+from bot.fake_discord.snowflake import iso_now, snowflake_time
+from bot.fake_discord.world import (
     DM,
     FLAG_EPHEMERAL,
     FLAG_LOADING,
@@ -50,7 +50,7 @@ from tests.e2e.fake_discord.world import (
 )
 
 if TYPE_CHECKING:
-    from tests.e2e.fake_discord.server import FakeDiscord
+    from bot.fake_discord.server import FakeDiscord
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

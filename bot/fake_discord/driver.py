@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from tests.e2e.fake_discord.gateway import Handshake, shard_for_guild
-from tests.e2e.fake_discord.interactions import (
+from bot.fake_discord.gateway import Handshake, shard_for_guild
+from bot.fake_discord.interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
     MESSAGE_COMPONENT,
@@ -17,9 +17,9 @@ from tests.e2e.fake_discord.interactions import (
     base_payload,
     build_options,
 )
-from tests.e2e.fake_discord.permissions import ALL_PERMISSIONS, DEFAULT_EVERYONE, HEARTH_INVITE, Overwrite, P
-from tests.e2e.fake_discord.server import FakeDiscord
-from tests.e2e.fake_discord.world import (
+from bot.fake_discord.permissions import ALL_PERMISSIONS, DEFAULT_EVERYONE, HEARTH_INVITE, Overwrite, P
+from bot.fake_discord.server import FakeDiscord
+from bot.fake_discord.world import (
     DM,
     GUILD_TEXT,
     INTENT_GUILDS,

@@ -9,8 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tests.e2e.fake_discord.snowflake import iso_now
-from tests.e2e.fake_discord.world import (
+from bot.fake_discord.snowflake import iso_now
+from bot.fake_discord.world import (
     FLAG_EPHEMERAL,
     JSON,
     Attachment,
@@ -24,7 +24,7 @@ from tests.e2e.fake_discord.world import (
 )
 
 if TYPE_CHECKING:
-    from tests.e2e.fake_discord.messages import UploadedFile
+    from bot.fake_discord.messages import UploadedFile
 
 RESPONSE_DEADLINE = 3.0
 TOKEN_LIFETIME = 15 * 60.0

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.e2e.fake_discord.errors import ApiError, empty_message, form_error
-from tests.e2e.fake_discord.world import FLAG_COMPONENTS_V2, FLAG_EPHEMERAL, JSON, Attachment, World
+from bot.fake_discord.errors import ApiError, empty_message, form_error
+from bot.fake_discord.world import FLAG_COMPONENTS_V2, FLAG_EPHEMERAL, JSON, Attachment, World
 
 CONTENT_LIMIT = 2000
 EMBEDS_PER_MESSAGE = 10
