@@ -17,7 +17,7 @@ import pytest
 
 from bot.content import appreciation, checkins, daily_prompts, gratitude, privacy, repair
 from bot.content.errors import ContentError
-from bot.content.library import load_content
+from bot.content.library import CONTENT_DIR, load_content
 from bot.content.places import PLACE_LIMITS, Place
 from bot.content.texts import TextTable
 
@@ -185,7 +185,7 @@ def test_a_text_too_long_for_its_place_stops_start_up(
     tmp_path: Path, file: str, line: str, length: int, expected: str
 ) -> None:
     """One character over the place's limit (an embed title, a button label) is a content error."""
-    for source in (ROOT / "content").iterdir():
+    for source in CONTENT_DIR.iterdir():
         if source.is_dir():
             shutil.copytree(source, tmp_path / source.name)
         else:

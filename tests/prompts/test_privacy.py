@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from pathlib import Path
 from typing import cast
 from unittest.mock import AsyncMock, MagicMock
 
 import discord
 
 from bot.content.daily_prompts import load_daily_prompt_texts
+from bot.content.library import CONTENT_DIR
 from bot.crypto import DataCipher, generate_key, is_sealed
 from bot.db.database import Database
 from bot.db.repos import answers, circles, passes, prompt_config, prompt_posts, schedules, suggestions
@@ -28,7 +28,6 @@ NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 ALICE, BOB = 1, 2
 GUILD, OTHER_GUILD = 111, 222
 THREAD, REVEAL, LATE = 5000, 6000, 6001
-CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 
 def new_cipher() -> DataCipher:
@@ -83,7 +82,7 @@ def fake_client(messages: dict[tuple[int, int], MagicMock]) -> discord.Client:
 
     client = MagicMock(spec=["get_partial_messageable", "content"])
     client.get_partial_messageable.side_effect = channel
-    client.content.daily_prompts = load_daily_prompt_texts(CONTENT / "daily_prompts.toml")
+    client.content.daily_prompts = load_daily_prompt_texts(CONTENT_DIR / "daily_prompts.toml")
     return cast("discord.Client", client)
 
 
