@@ -27,6 +27,7 @@ from discord.http import Route
 from bot.app import HearthBot, create_bot, run_bot
 from bot.clock import ManualClock
 from bot.crypto import generate_key
+from bot.db.connect import connect_database
 from bot.db.database import Database
 from bot.db.migrate import migrate
 from bot.db.postgres import POOL_MAX_SIZE
@@ -259,7 +260,7 @@ def settings_for(server: FakeDiscord, database_url: str, **overrides: Any) -> Se
 
 async def open_database(database_url: str) -> Database:
     """Open and migrate the bot's database, to seed it before the bot starts."""
-    db = await Database.open(database_url)
+    db = await connect_database(database_url)
     try:
         await migrate(db)
     except BaseException:

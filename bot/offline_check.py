@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.content.errors import ContentError
 from bot.content.library import load_content
 from bot.content.resources import stale_lines
+from bot.db.connect import connect_database
 from bot.db.database import Database, dialect_of, redact_url, sqlite_path_from_url
 from bot.db.migrate import applied_versions, discover_migrations, migrate, migrations_dir
 from bot.failures import EXIT_CONTENT, EXIT_DATA_KEY, EXIT_DATABASE, EXIT_OK
@@ -67,7 +68,7 @@ async def run_offline_check(settings: Settings) -> int:
     if [(m.version, m.name) for m in postgresql] != [(m.version, m.name) for m in migrations]:
         print("Migrations: INVALID\n  SQLite's and PostgreSQL's do not match", file=sys.stderr)  # noqa: T201
         return 1
-    scratch = await Database.open("sqlite:///:memory:")
+    scratch = await connect_database("sqlite:///:memory:")
     try:
         await migrate(scratch, migrations)
     finally:
@@ -87,7 +88,7 @@ async def _check_database(settings: Settings, known: set[int]) -> int:
         _say("Encryption: " + describe_encryption(settings, None))
         return EXIT_OK
     try:
-        db = await Database.open(settings.database_url)
+        db = await connect_database(settings.database_url)
     except DATABASE_PROBLEMS as error:
         print(f"Database: UNREACHABLE\n{database_problem(settings.database_url, error)}", file=sys.stderr)  # noqa: T201
         return EXIT_DATABASE

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 import asyncpg
 
 from bot.content.library import Content, load_content
+from bot.db.connect import connect_database
 from bot.db.database import Database, DatabaseError, redact_url
 from bot.db.migrate import migrate
 from bot.failures import DatabaseUnavailableError
 from bot.privacy.backfill import encrypt_unencrypted
-from bot.privacy.catalog import SEALED_COLUMNS
 from bot.privacy.keyfile import DataKey, created_notice, resolve_data_key
 from bot.privacy.keys import WRONG_KEY, DataKeyError, verify_data_key
+from bot.privacy.sealed import SEALED_COLUMNS
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ def database_problem(url: str, error: BaseException) -> DatabaseUnavailableError
 async def open_database(url: str) -> Database:
     """Open and migrate the database at ``url``, turning a server or file problem into a kind failure."""
     try:
-        db = await Database.open(url)
+        db = await connect_database(url)
     except DATABASE_PROBLEMS as error:
         raise database_problem(url, error) from None
     try:

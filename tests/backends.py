@@ -17,6 +17,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from bot.db.connect import connect_database
 from bot.db.database import Database
 from bot.db.migrate import migrate
 
@@ -60,7 +61,7 @@ class PostgresDatabases:
             return
         await self._admin(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
         await self._admin(f'CREATE DATABASE "{self.template}" TEMPLATE template0')
-        db = await Database.open(database_url_in(self.admin_url, self.template))
+        db = await connect_database(database_url_in(self.admin_url, self.template))
         try:
             await migrate(db)
         finally:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.db.connect import connect_database
 from bot.db.database import Database
 from bot.db.migrate import migrate
 from bot.settings import Settings
@@ -81,7 +82,7 @@ async def empty_database_url(
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
     """A real database with every migration applied, closed after the test."""
-    database = await Database.open(database_url)
+    database = await connect_database(database_url)
     await migrate(database)
     try:
         yield database
@@ -92,7 +93,7 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 @pytest.fixture
 async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
     """A migrated SQLite file, for tests about the file itself (what its raw bytes reveal)."""
-    database = await Database.open(f"sqlite:///{tmp_path}/hearth.db")
+    database = await connect_database(f"sqlite:///{tmp_path}/hearth.db")
     await migrate(database)
     try:
         yield database

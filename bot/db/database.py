@@ -98,17 +98,6 @@ class Database(ABC):
     dialect: Dialect
     url: str
 
-    @staticmethod
-    async def open(url: str) -> Database:
-        """Open (creating a SQLite file if needed) the database named by ``url``."""
-        if dialect_of(url) == "postgresql":
-            from bot.db.postgres import PostgresDatabase
-
-            return await PostgresDatabase.connect(url)
-        from bot.db.sqlite import SqliteDatabase
-
-        return await SqliteDatabase.connect(url)
-
     @abstractmethod
     async def close(self) -> None:
         """Close every connection."""

@@ -1,7 +1,8 @@
 """The one place features register their data for privacy tools: one line per item.
 
-* ``SEALED_COLUMNS``: columns of private text sealed with ``bot.cipher``
-  (key rotation, the start-up key check and the raw-file test read them).
+Sealed columns of private text are listed in ``bot/privacy/sealed.py``, which start-up reads
+without importing the features.
+
 * ``AGGREGATES``: export, erasure and server purge of each feature's records.
 * ``RETAINED``: rows that expire under each person's retention choice.
 """
@@ -11,16 +12,10 @@ from __future__ import annotations
 from bot.checkins import privacy as checkins
 from bot.gratitude import privacy as gratitude
 from bot.privacy import foundation
-from bot.privacy.registry import PrivacyAggregate, RetainedTable, SealedColumn
+from bot.privacy.registry import PrivacyAggregate, RetainedTable
 from bot.prompts import privacy as prompts
 from bot.reminders import privacy as reminders
 from bot.repair import privacy as repair
-
-SEALED_COLUMNS: tuple[SealedColumn, ...] = (
-    checkins.NOTE_COLUMN,
-    prompts.TEXT_COLUMN,
-    *repair.STATEMENT_COLUMNS,
-)
 
 # Erasure runs in this order: features first, the person's own record last.
 AGGREGATES: tuple[PrivacyAggregate, ...] = (

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from bot.crypto import DataCipher, decode_key, generate_key
 from bot.failures import EXIT_DATA_KEY, EXIT_OK
-from bot.privacy.catalog import SEALED_COLUMNS
 from bot.privacy.keyfile import KEY_FILE_HEADER, KEY_FILE_MODE, key_file_path, read_key_file
 from bot.privacy.keys import DataKeyError, rotate_data_key
+from bot.privacy.sealed import SEALED_COLUMNS
 from bot.settings import Settings
 from bot.startup import open_database
 

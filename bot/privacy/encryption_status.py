@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from bot.crypto import DataCipher
 from bot.db.database import Database, DatabaseError
 from bot.privacy.backfill import count_unencrypted
-from bot.privacy.catalog import SEALED_COLUMNS
 from bot.privacy.keyfile import DataKey, key_file_path, read_key_file
 from bot.privacy.keys import DataKeyError, holds_encrypted_data, key_fits
+from bot.privacy.sealed import SEALED_COLUMNS
 from bot.settings import Settings
 
 

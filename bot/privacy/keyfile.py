@@ -16,8 +16,8 @@ from pathlib import Path
 
 from bot.crypto import KEY_BYTES, DataCipher, decode_key, generate_key
 from bot.db.database import Database, dialect_of, sqlite_path_from_url
-from bot.privacy.catalog import SEALED_COLUMNS
 from bot.privacy.keys import DataKeyError, holds_encrypted_data
+from bot.privacy.sealed import SEALED_COLUMNS
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.db.connect import connect_database
 from bot.db.database import Database
 from bot.db.migrate import Migration, applied_versions, discover_migrations, migrate, migrations_dir
 from tests.backends import table_columns
@@ -10,7 +11,7 @@ from tests.backends import table_columns
 
 async def test_migrate_applies_each_migration_once(empty_database_url: str) -> None:
     """A second run applies nothing and the versions are recorded in the database."""
-    db = await Database.open(empty_database_url)
+    db = await connect_database(empty_database_url)
     try:
         first = await migrate(db)
         second = await migrate(db)
@@ -23,7 +24,7 @@ async def test_migrate_applies_each_migration_once(empty_database_url: str) -> N
 
 async def test_migrate_failing_migration_leaves_database_unchanged(empty_database_url: str) -> None:
     """A migration that fails half-way rolls back its statements and is not recorded."""
-    db = await Database.open(empty_database_url)
+    db = await connect_database(empty_database_url)
     good = Migration(1, "good", "CREATE TABLE kept (id INTEGER PRIMARY KEY);")
     bad = Migration(2, "bad", "CREATE TABLE half (id INTEGER);\nINSERT INTO missing_table VALUES (1);")
     try:
@@ -78,7 +79,7 @@ async def test_postgresql_schema_matches_sqlite(db: Database, sqlite_db: Databas
 
 async def test_processes_migrating_at_once_apply_each_migration_once(empty_database_url: str) -> None:
     """Two processes starting together take turns: each migration is applied by exactly one."""
-    first, second = await Database.open(empty_database_url), await Database.open(empty_database_url)
+    first, second = await connect_database(empty_database_url), await connect_database(empty_database_url)
     try:
         applied = await asyncio.gather(migrate(first), migrate(second))
         versions = sorted(m.version for batch in applied for m in batch)

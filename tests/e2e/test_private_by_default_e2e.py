@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.db.database import Database
+from bot.db.connect import connect_database
 from bot.fake_discord.driver import Driver
 from cogs.checkins import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
 from tests.e2e.conftest import BotRunner, StandardWorld
@@ -29,7 +29,7 @@ async def test_first_start_without_a_key_stores_no_note_in_plain_text(
     )
     assert (await submitted.response()).ephemeral
     await bot_runner.stop()
-    db = await Database.open(bot_runner.database_url)
+    db = await connect_database(bot_runner.database_url)
     try:
         await assert_file_hides(db, NOTE, "glimmerfrost")
     finally:

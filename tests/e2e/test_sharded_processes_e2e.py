@@ -24,7 +24,7 @@ import pytest
 
 from bot.checkins import service as checkin_service
 from bot.crypto import generate_key
-from bot.db.database import Database
+from bot.db.connect import connect_database
 from bot.db.repos import schedules, users
 from bot.db.timestamps import to_unix
 from bot.fake_discord import FakeDiscord
@@ -131,7 +131,7 @@ async def seed(
 ) -> None:
     """Configure daily prompts and DM check-ins as the commands would, all due at ``due``."""
     now = datetime.now(UTC)
-    db = await Database.open(url)
+    db = await connect_database(url)
     try:
         for guild in servers:
             await configure_daily_prompts(
@@ -155,7 +155,7 @@ async def seed(
 
 async def make_everything_due_now(url: str) -> None:
     """Make every schedule due again today, as if its row had been replayed."""
-    db = await Database.open(url)
+    db = await connect_database(url)
     try:
         await db.execute("UPDATE schedules SET next_run_at = ?", (to_unix(datetime.now(UTC)),))
     finally:
@@ -169,7 +169,7 @@ def replays_seen(processes: dict[int, BotProcess]) -> int:
 
 async def occurrence_facts(url: str) -> tuple[dict[str, int], dict[int, str]]:
     """Count the prompts' and check-ins' occurrences by status, and say who claimed each prompt."""
-    db = await Database.open(url)
+    db = await connect_database(url)
     try:
         rows = await db.fetch_all(
             "SELECT o.status, COUNT(*) AS n FROM schedule_occurrences AS o"

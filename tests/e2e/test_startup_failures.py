@@ -14,7 +14,7 @@ import bot.__main__ as entry
 from bot import app, startup
 from bot.content.library import load_content
 from bot.crypto import DataCipher, generate_key
-from bot.db.database import Database
+from bot.db.connect import connect_database
 from bot.db.migrate import migrate
 from bot.failures import (
     EXIT_CONTENT,
@@ -25,8 +25,8 @@ from bot.failures import (
     EXIT_TOKEN,
 )
 from bot.fake_discord import FakeDiscord
-from bot.privacy.catalog import SEALED_COLUMNS
 from bot.privacy.keys import verify_data_key
+from bot.privacy.sealed import SEALED_COLUMNS
 
 REPO = Path(__file__).resolve().parents[2]
 UNREACHABLE_POSTGRES = "postgresql://hearth:secret@127.0.0.1:9/hearth"
@@ -63,7 +63,7 @@ def assert_kind(stderr: str, *, starts: str) -> None:
 
 async def encrypted_database(url: str, key: str) -> None:
     """Create a database whose private text is encrypted under ``key``."""
-    db = await Database.open(url)
+    db = await connect_database(url)
     try:
         await migrate(db)
         await verify_data_key(db, DataCipher.from_text(key), SEALED_COLUMNS)

@@ -9,16 +9,16 @@ import pytest
 
 import bot.__main__ as entry
 from bot.crypto import DataCipher, decode_key, generate_key
-from bot.db.database import Database
+from bot.db.connect import connect_database
 from bot.db.migrate import migrate
-from bot.privacy.catalog import SEALED_COLUMNS
 from bot.privacy.keys import MISSING_KEY, DataKeyError, verify_data_key
+from bot.privacy.sealed import SEALED_COLUMNS
 from tests.test_main import run_bot_command
 
 
 async def prepare_encrypted(url: str, key: str) -> None:
     """Create a database that was started with ``key`` (so it holds a key check value)."""
-    db = await Database.open(url)
+    db = await connect_database(url)
     try:
         await migrate(db)
         await verify_data_key(db, DataCipher.from_text(key), SEALED_COLUMNS)
@@ -28,7 +28,7 @@ async def prepare_encrypted(url: str, key: str) -> None:
 
 async def key_opens(url: str, key: str | None) -> bool:
     """Return whether the bot would start on ``url`` with ``key``."""
-    db = await Database.open(url)
+    db = await connect_database(url)
     try:
         await verify_data_key(db, DataCipher.from_text(key), SEALED_COLUMNS)
     except DataKeyError:

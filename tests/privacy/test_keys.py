@@ -7,7 +7,6 @@ import pytest
 from bot.crypto import DataCipher, decode_key, generate_key
 from bot.db.database import Database
 from bot.db.repos import bot_state
-from bot.privacy.catalog import SEALED_COLUMNS
 from bot.privacy.keys import (
     KEY_CHECK_STATE,
     MISSING_KEY,
@@ -16,6 +15,7 @@ from bot.privacy.keys import (
     rotate_data_key,
     verify_data_key,
 )
+from bot.privacy.sealed import SEALED_COLUMNS
 from tests.privacy.conftest import NOTES, add_notes, read_notes
 from tests.privacy.raw import assert_file_hides, raw_bytes, unsealed_values
 

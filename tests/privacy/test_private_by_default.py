@@ -9,15 +9,16 @@ from pathlib import Path
 import pytest
 
 from bot.crypto import DataCipher, SealContext, decode_key, generate_key
+from bot.db.connect import connect_database
 from bot.db.database import Database
 from bot.db.migrate import migrate
 from bot.db.repos import checkins
 from bot.db.repos.checkins import CheckinSource
 from bot.offline_check import run_offline_check
 from bot.privacy.backfill import count_unencrypted, encrypt_unencrypted
-from bot.privacy.catalog import SEALED_COLUMNS
 from bot.privacy.cli import run_rotate_key
 from bot.privacy.keyfile import read_key_file
+from bot.privacy.sealed import SEALED_COLUMNS
 from bot.settings import Settings
 from bot.startup import prepare
 from tests.privacy.conftest import NOTES, add_notes, read_notes
@@ -33,7 +34,7 @@ def settings_for(url: str, **values: object) -> Settings:
 
 async def plain_checkins(url: str, notes: list[str]) -> None:
     """Write check-ins the way Hearth did before it had a key: notes in plain text."""
-    db = await Database.open(url)
+    db = await connect_database(url)
     try:
         await migrate(db)
         for number, note in enumerate(notes):

@@ -21,6 +21,7 @@ from bot.privacy.registry import (
     RetainedTable,
     SealedColumn,
 )
+from bot.privacy.sealed import SEALED_COLUMNS
 from bot.schedule.recurrence import Recurrence
 from tests.privacy.conftest import NOTES, NOTES_RETAINED, add_notes, read_notes
 
@@ -194,7 +195,7 @@ def test_catalog_names_are_unique() -> None:
 
 def test_catalog_registers_each_feature() -> None:
     """Every feature with private data is in the catalog, and features erase before the foundation."""
-    assert checkins_privacy.NOTE_COLUMN in catalog.SEALED_COLUMNS
+    assert checkins_privacy.NOTE_COLUMN in SEALED_COLUMNS
     assert checkins_privacy.RETAINED_CHECKINS in catalog.RETAINED
     names = [aggregate.name for aggregate in catalog.AGGREGATES]
     first_foundation = min(names.index(aggregate.name) for aggregate in FOUNDATION)

@@ -18,6 +18,7 @@ from bot.db.repos.suggestions import SuggestionStatus
 from bot.privacy import catalog
 from bot.privacy.keys import rotate_data_key
 from bot.privacy.registry import ErasureContext
+from bot.privacy.sealed import SEALED_COLUMNS
 from bot.prompts.posting import owner_key
 from bot.prompts.privacy import PROMPTS, RETAINED_ANSWERS, TEXT_COLUMN
 from bot.schedule.recurrence import Recurrence
@@ -88,7 +89,7 @@ def fake_client(messages: dict[tuple[int, int], MagicMock]) -> discord.Client:
 
 def test_prompts_are_registered_in_the_catalog() -> None:
     """The answer column is sealed, answers expire by retention, and erasure runs before the foundation."""
-    assert TEXT_COLUMN in catalog.SEALED_COLUMNS
+    assert TEXT_COLUMN in SEALED_COLUMNS
     assert RETAINED_ANSWERS in catalog.RETAINED
     names = [aggregate.name for aggregate in catalog.AGGREGATES]
     assert names.index("prompts") < names.index("profile")
@@ -264,7 +265,7 @@ async def test_rotating_the_key_keeps_answers_readable(db: Database) -> None:
     post_id = await add_post(db, GUILD, date(2026, 11, 27))
     await answer(db, old, post_id, GUILD, ALICE, "rotated words")
     await answer(db, DataCipher(None), post_id, GUILD, BOB, "plain before the key")
-    assert await rotate_data_key(db, old, new, catalog.SEALED_COLUMNS) == 2
+    assert await rotate_data_key(db, old, new, SEALED_COLUMNS) == 2
     assert [item.text for item in await answers.for_post(db, new, post_id)] == [
         "rotated words",
         "plain before the key",

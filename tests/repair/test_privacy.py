@@ -10,6 +10,7 @@ from bot.db.repos import blocks, repairs
 from bot.db.repos.repairs import RepairAnswer, RepairRequest
 from bot.privacy import catalog
 from bot.privacy.registry import ErasureContext
+from bot.privacy.sealed import SEALED_COLUMNS
 from bot.repair.privacy import BLOCKS, REPAIRS, STATEMENT_COLUMNS
 from bot.repair.statement import Statement
 from tests.privacy.raw import assert_file_hides, unsealed_values
@@ -61,7 +62,7 @@ async def test_statement_parts_are_sealed_and_open_for_the_initiator(db: Databas
     stored = await repairs.get(db, request.id)
     assert stored is not None and stored.statement != STATEMENT
     assert repairs.open_statement(stored, cipher) == STATEMENT
-    assert all(column in catalog.SEALED_COLUMNS for column in STATEMENT_COLUMNS)
+    assert all(column in SEALED_COLUMNS for column in STATEMENT_COLUMNS)
 
 
 async def test_export_shows_sent_drafts_and_delivered_requests_only(db: Database) -> None:

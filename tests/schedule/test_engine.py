@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from bot.clock import ManualClock
+from bot.db.connect import connect_database
 from bot.db.database import Database
 from bot.db.repos import schedules
 from bot.db.repos.schedules import OccurrenceStatus, Schedule
@@ -67,7 +68,7 @@ async def daily_schedule(
 @asynccontextmanager
 async def second_connection(db: Database) -> AsyncIterator[Database]:
     """Open another connection to the same database, as a second process (or a restarted one) would."""
-    other = await Database.open(db.url)
+    other = await connect_database(db.url)
     try:
         yield other
     finally:
