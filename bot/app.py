@@ -21,9 +21,11 @@ from bot.content.library import Content, load_content
 from bot.crypto import DataCipher
 from bot.db.database import Database
 from bot.db.migrate import migrate
-from bot.pacing import OutboundPacer
+from bot.identify import UNLIMITED, IdentifyGate, SessionStartLimit, wait_for_session_starts
+from bot.pacing import OutboundPacer, process_share
 from bot.privacy.catalog import SEALED_COLUMNS
 from bot.privacy.keys import verify_data_key
+from bot.ratelimits import ResponseGuard
 from bot.schedule.engine import ScheduleEngine
 from bot.settings import DISCORD_GATEWAY_URL, Settings
 from bot.tree import AppTree
@@ -91,11 +93,15 @@ class HearthBot(commands.Bot):
         self.command_directory = CommandDirectory()
         key = settings.hearth_data_key
         self.cipher = DataCipher.from_text(None if key is None else key.get_secret_value())
-        self.pacer = OutboundPacer(settings.scheduled_send_rate)
+        # Each process paces its shards' share of the token's total (see bot/pacing.py).
+        self.pacer = OutboundPacer(process_share(settings.scheduled_send_rate, shards))
+        self.response_guard = ResponseGuard(self.pacer, settings.api_base)
         self._engine_start: asyncio.Task[None] | None = None
         # Set once the schedule engine runs (after READY), for whoever must wait for it.
         self.scheduler_started = asyncio.Event()
-        self.pacer.install(self.http)
+        self.pacer.install(self.http, before=self.response_guard.install)
+        self.session_start_limit: SessionStartLimit = UNLIMITED
+        self.identify_gate = IdentifyGate(lambda: getattr(self, "db", None))
 
     async def login(self, token: str) -> None:
         """Point REST calls at the configured API base, then log in."""
@@ -144,17 +150,31 @@ class HearthBot(commands.Bot):
         self.scheduler_started.set()
 
     async def _configure_gateway(self) -> None:
-        """Choose the gateway URL: the setting, else the API base's /gateway/bot, else Discord's."""
+        """Read the session start limit, then choose the gateway URL.
+
+        The URL is the setting, else the API base's /gateway/bot, else Discord's. Fewer session
+        starts left than this process has shards means waiting for Discord's reset first.
+        """
+        _, fetched_url, limit = await self.http.get_bot_gateway()
+        self.session_start_limit = SessionStartLimit.from_payload(limit)
+        self.identify_gate.max_concurrency = self.session_start_limit.max_concurrency
         # discord.py connects to this URL without asking for one: the plain client always, the
         # sharded one whenever SHARD_COUNT is given (which Hearth always does when sharded).
         if self.settings.discord_gateway_url:
             url = self.settings.discord_gateway_url
         elif self.settings.discord_api_base:
-            _, url, _ = await self.http.get_bot_gateway()
+            url = fetched_url
         else:
             url = DISCORD_GATEWAY_URL
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
-        log.info("Gateway: %s", url)
+        log.info("Gateway: %s (max_concurrency %d)", url, self.session_start_limit.max_concurrency)
+        shards = self.settings.shard_scope
+        await wait_for_session_starts(self.session_start_limit, 1 if shards is None else len(shards.ids))
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait for this shard's IDENTIFY bucket, shared with every process of the token."""
+        # Replaces discord.py's 5 s sleep between a process's own shards: the gate spaces them too.
+        await self.identify_gate.wait_turn(shard_id)
 
     async def on_ready(self) -> None:
         """Log who we are once the guild cache is filled."""

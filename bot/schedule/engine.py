@@ -73,13 +73,15 @@ from bot.db.repos import schedules
 from bot.db.repos.schedules import OccurrenceRecord, OccurrenceStatus, Schedule
 from bot.db.timestamps import from_unix
 from bot.pacing import scheduled_sending
-from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError
+from bot.ratelimits import retry_delay
+from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError, rate_limit_retry_after
 from bot.schedule.recurrence import local_date_of, next_occurrence, previous_occurrence
 from bot.schedule.shards import UNSHARDED_CLAIMANT, ShardScope
 
 log = logging.getLogger(__name__)
 
 TICK_JOB_ID = "schedule-engine-tick"
+TICK_ALIGNMENT = datetime(2000, 1, 1, tzinfo=UTC)
 NO_HANDLER_REASON = "no handler"
 INVALID_SCHEDULE_REASON = "invalid schedule"
 
@@ -271,10 +273,13 @@ class ScheduleEngine:
         await self.recover()
         scheduler = AsyncIOScheduler(timezone=UTC)
         # misfire_grace_time=None: a late tick still runs (coalesced into one) instead of being dropped.
+        # Ticks fall on multiples of tick_seconds of the wall clock, so processes that share the
+        # schedule start a fan-out together instead of up to one tick apart.
         scheduler.add_job(
             self._run_scheduled_tick,
             trigger="interval",
             seconds=self._tick_seconds,
+            start_date=TICK_ALIGNMENT,
             id=TICK_JOB_ID,
             max_instances=1,
             coalesce=True,
@@ -692,22 +697,35 @@ class ScheduleEngine:
                     await handler(occurrence)
             except PermanentDeliveryError as exc:
                 await self._after_permanent_failure(claim, exc.reason, tally)
-            except TransientDeliveryError as exc:
-                log.warning(
-                    "Delivery of occurrence %s of schedule %s failed (%s)",
-                    occurrence.key,
-                    schedule.id,
-                    exc.reason,
-                )
-                await self._after_transient_failure(claim, exc.retry_after, tally)
-            except Exception:
-                log.exception(
-                    "Handler for kind %r raised delivering occurrence %s of schedule %s",
-                    schedule.kind,
-                    occurrence.key,
-                    schedule.id,
-                )
-                await self._after_transient_failure(claim, None, tally)
+            except Exception as exc:
+                rate_limited = rate_limit_retry_after(exc)
+                if rate_limited is not None:
+                    # A 429 is a pace signal: the occurrence keeps its place and goes again in seconds.
+                    log.info(
+                        "Occurrence %s of schedule %s met a 429; retrying soon", occurrence.key, schedule.id
+                    )
+                    await self._after_transient_failure(
+                        claim,
+                        timedelta(seconds=retry_delay(max(rate_limited, 1.0))),
+                        tally,
+                        rate_limited=True,
+                    )
+                elif isinstance(exc, TransientDeliveryError):
+                    log.warning(
+                        "Delivery of occurrence %s of schedule %s failed (%s)",
+                        occurrence.key,
+                        schedule.id,
+                        exc.reason,
+                    )
+                    await self._after_transient_failure(claim, exc.retry_after, tally)
+                else:
+                    log.exception(
+                        "Handler for kind %r raised delivering occurrence %s of schedule %s",
+                        schedule.kind,
+                        occurrence.key,
+                        schedule.id,
+                    )
+                    await self._after_transient_failure(claim, None, tally)
             else:
                 await self._after_success(claim, tally)
         except Exception:
@@ -767,15 +785,22 @@ class ScheduleEngine:
         tally.paused += int(paused)
 
     async def _after_transient_failure(
-        self, claim: _Claim, retry_after: timedelta | None, tally: TickReport
+        self, claim: _Claim, retry_after: timedelta | None, tally: TickReport, *, rate_limited: bool = False
     ) -> None:
-        """Release the occurrence for a retry after a backoff, or mark it 'failed' past the grace window."""
+        """Release the occurrence for a retry after a backoff, or mark it 'failed' past the grace window.
+
+        ``rate_limited``: the attempt met a 429; it is retried after ``retry_after`` alone and does not
+        count as an attempt, so no backoff grows from it.
+        """
         occurrence = claim.occurrence
         schedule = occurrence.schedule
         now = self._clock.now()
         delay = self._backoff(occurrence.attempt)
-        if retry_after is not None:
+        if rate_limited and retry_after is not None:
+            delay = retry_after
+        elif retry_after is not None:
             delay = max(delay, retry_after)
+        attempts = occurrence.attempt - 1 if rate_limited else occurrence.attempt
         retry_at = now + delay
         if retry_at - occurrence.due_at > self._grace:
             async with self._db.transaction() as tx:
@@ -804,7 +829,7 @@ class ScheduleEngine:
                 seen_next_run_at=claim.claimed_next_run_at,
                 next_run_at=retry_at,
                 pending_due_at=occurrence.due_at,
-                attempts=occurrence.attempt,
+                attempts=attempts,
             )
             if rescheduled:
                 await schedules.release_occurrence_in(tx, schedule.id, occurrence.key)
