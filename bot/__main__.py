@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as error:
         print(describe_validation_error(error), file=sys.stderr)  # noqa: T201
         return EXIT_USAGE
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     if args.command == "check":
         return asyncio.run(run_offline_check(settings))
     if args.command == "rotate-key":

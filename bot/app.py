@@ -21,7 +21,10 @@ from bot.content.library import Content, load_content
 from bot.crypto import DataCipher
 from bot.db.database import Database
 from bot.db.migrate import migrate
+from bot.db.repos import schedules
+from bot.health import OperationsServer, Probes
 from bot.identify import UNLIMITED, IdentifyGate, SessionStartLimit, wait_for_session_starts
+from bot.metrics import Metrics
 from bot.pacing import OutboundPacer, process_share
 from bot.privacy.catalog import SEALED_COLUMNS
 from bot.privacy.keys import verify_data_key
@@ -96,6 +99,9 @@ class HearthBot(commands.Bot):
         # Each process paces its shards' share of the token's total (see bot/pacing.py).
         self.pacer = OutboundPacer(process_share(settings.scheduled_send_rate, shards))
         self.response_guard = ResponseGuard(self.pacer, settings.api_base)
+        self.metrics = Metrics()
+        self.response_guard.observers.append(self.metrics.observe_response)
+        self.operations: OperationsServer | None = None
         self._engine_start: asyncio.Task[None] | None = None
         # Set once the schedule engine runs (after READY), for whoever must wait for it.
         self.scheduler_started = asyncio.Event()
@@ -111,6 +117,11 @@ class HearthBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         """Open storage, load content and cogs, sync commands and start the scheduler."""
+        if self.settings.metrics_port is not None:
+            self.operations = OperationsServer(
+                self.metrics, self._probes(), host=self.settings.metrics_host, port=self.settings.metrics_port
+            )
+            await self.operations.start()
         await self._configure_gateway()
         self.db = await Database.open(self.settings.database_url)
         await migrate(self.db)
@@ -123,6 +134,7 @@ class HearthBot(commands.Bot):
             grace=self.settings.schedule_grace,
             tick_seconds=self.settings.scheduler_tick_seconds,
             shards=self.settings.shard_scope,
+            metrics=self.metrics,
         )
         for extension in cog_extensions():
             try:
@@ -176,6 +188,35 @@ class HearthBot(commands.Bot):
         # Replaces discord.py's 5 s sleep between a process's own shards: the gate spaces them too.
         await self.identify_gate.wait_turn(shard_id)
 
+    def _probes(self) -> Probes:
+        """Return what /readyz and /metrics ask this bot."""
+
+        async def database_ok() -> bool:
+            db = getattr(self, "db", None)
+            return db is not None and await db.fetch_one("SELECT 1 AS ok") is not None
+
+        async def backlog() -> int:
+            db = getattr(self, "db", None)
+            return 0 if db is None else await schedules.count_due(db, self.clock.now())
+
+        def engine_running() -> bool:
+            engine = getattr(self, "schedule_engine", None)
+            return self.settings.disable_scheduler or (engine is not None and engine.running)
+
+        def latencies() -> list[tuple[int, float]]:
+            if isinstance(self, commands.AutoShardedBot):
+                return list(self.latencies)
+            return [(0, self.latency)]
+
+        return Probes(
+            gateway_ready=lambda: self.is_ready() and not self.is_closed(),
+            database_ok=database_ok,
+            engine_running=engine_running,
+            latencies=latencies,
+            backlog=backlog,
+            invalid_in_window=self.response_guard.invalid.in_window,
+        )
+
     async def on_ready(self) -> None:
         """Log who we are once the guild cache is filled."""
         log.info("Ready as %s in %d servers", self.user, len(self.guilds))
@@ -188,6 +229,8 @@ class HearthBot(commands.Bot):
         if hasattr(self, "schedule_engine"):
             await self.schedule_engine.stop()
         await super().close()
+        if self.operations is not None:
+            await self.operations.stop()
         if hasattr(self, "db"):
             await self.db.close()
 

@@ -114,8 +114,8 @@ class ResponseGuard:
         self.invalid = InvalidRequestCounter(pacer.budget)
         self.api_base = api_base
         self.rate_limits: dict[str, int] = {}
-        # Called with (method, url, status, seconds) for every response, for metrics.
-        self.observers: list[Callable[[str, str, int, float], None]] = []
+        # Called with (method, url, status, seconds, 429 scope) for every response, for metrics.
+        self.observers: list[Callable[[str, str, int, float, str | None], None]] = []
 
     def route_path(self, url: str) -> str:
         """Return the path of ``url`` after the API base (``/channels/1/messages``)."""
@@ -131,12 +131,14 @@ class ResponseGuard:
     def observe(self, method: str, url: str, response: aiohttp.ClientResponse, seconds: float) -> None:
         """Count an invalid response and tell the observers."""
         status = response.status
-        if status in INVALID_STATUSES and not (
-            status == 429 and response.headers.get("X-RateLimit-Scope") == "shared"
-        ):
+        scope = None
+        if status == 429:
+            is_global = response.headers.get("X-RateLimit-Global", "").lower() == "true"
+            scope = "global" if is_global else response.headers.get("X-RateLimit-Scope", "user")
+        if status in INVALID_STATUSES and scope != "shared":
             self.invalid.record(status)
         for observer in self.observers:
-            observer(method, url, status, seconds)
+            observer(method, url, status, seconds, scope)
 
     def install(self, http: Any) -> None:
         """Wrap discord.py's session (created at login) once it exists, before each request."""

@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
@@ -72,6 +73,7 @@ from bot.db.database import Database, Row, Transaction
 from bot.db.repos import schedules
 from bot.db.repos.schedules import OccurrenceRecord, OccurrenceStatus, Schedule
 from bot.db.timestamps import from_unix
+from bot.metrics import Metrics
 from bot.pacing import scheduled_sending
 from bot.ratelimits import retry_delay
 from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError, rate_limit_retry_after
@@ -209,6 +211,7 @@ class ScheduleEngine:
         recovery_window: timedelta = DEFAULT_RECOVERY_WINDOW,
         stale_claim_after: timedelta = DEFAULT_STALE_CLAIM_AFTER,
         shards: ShardScope | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         if grace < timedelta(0):
             raise ValueError("grace must not be negative")
@@ -232,6 +235,7 @@ class ScheduleEngine:
         self._handlers: dict[str, Handler] = {}
         self._guild_bound_kinds: set[str] = set()
         self._shards = shards
+        self.metrics = metrics
         self.claimant = UNSHARDED_CLAIMANT if shards is None else shards.claimant
         self._scheduler: AsyncIOScheduler | None = None
         # Claims this engine is still delivering: the stale-claim sweep must not touch them.
@@ -330,6 +334,7 @@ class ScheduleEngine:
     async def tick(self) -> TickReport:
         """Expire stale claims, claim every due row, deliver the claims and report; never raises."""
         report = TickReport()
+        started = time.perf_counter()
         try:
             now = self._clock.now()
             await self._expire_stale_claims(now, report)
@@ -338,6 +343,8 @@ class ScheduleEngine:
         except Exception:
             log.exception("Schedule tick failed")
             report.crashed = True
+        if self.metrics is not None:
+            self.metrics.tick_seconds.observe(time.perf_counter() - started)
         if report != TickReport():
             log.debug("Schedule tick: %s", report)
         return report
@@ -476,6 +483,7 @@ class ScheduleEngine:
         """Claim up to ``batch_size`` due rows in one transaction; return the claims and if that was all."""
         batch_tally = TickReport()
         batch_claims: list[_Claim] = []
+        started = time.perf_counter()
         try:
             async with self._db.transaction() as tx:
                 rows = await schedules.fetch_due_rows(
@@ -490,6 +498,8 @@ class ScheduleEngine:
             log.exception("Claiming due schedules failed")
             tally.crashed = True
             return [], True
+        if self.metrics is not None:
+            self.metrics.claim_seconds.observe(time.perf_counter() - started)
         tally.add(batch_tally)
         self._in_flight.update(claim.ident for claim in batch_claims)
         return batch_claims, len(rows) < self._batch_size
@@ -764,6 +774,11 @@ class ScheduleEngine:
             ", recovered" if occurrence.recovered else "",
         )
         tally.sent += 1
+        self._count(schedule.kind, "sent")
+        if self.metrics is not None:
+            self.metrics.lateness.labels(schedule.kind).observe(
+                max((now - occurrence.due_at).total_seconds(), 0)
+            )
 
     async def _after_permanent_failure(self, claim: _Claim, reason: str, tally: TickReport) -> None:
         """Mark the occurrence 'failed' and pause its schedule with ``reason``."""
@@ -783,6 +798,7 @@ class ScheduleEngine:
         )
         tally.failed += 1
         tally.paused += int(paused)
+        self._count(claim.occurrence.schedule.kind, "paused")
 
     async def _after_transient_failure(
         self, claim: _Claim, retry_after: timedelta | None, tally: TickReport, *, rate_limited: bool = False
@@ -818,6 +834,7 @@ class ScheduleEngine:
                 occurrence.attempt,
             )
             tally.failed += 1
+            self._count(schedule.kind, "failed")
             return
         if not schedule.is_one_shot:
             # Never push the row past its next regular occurrence, which supersedes this one.
@@ -846,6 +863,7 @@ class ScheduleEngine:
                 occurrence.attempt,
             )
             tally.retrying += 1
+            self._count(schedule.kind, "rate_limited" if rate_limited else "retrying")
         else:
             log.warning(
                 "Schedule %s changed while occurrence %s was in flight; not retrying it",
@@ -853,6 +871,12 @@ class ScheduleEngine:
                 occurrence.key,
             )
             tally.failed += 1
+            self._count(schedule.kind, "failed")
+
+    def _count(self, kind: str, outcome: str) -> None:
+        """Count one delivery outcome in the metrics, if there are any."""
+        if self.metrics is not None:
+            self.metrics.deliveries.labels(kind, outcome).inc()
 
     def _backoff(self, attempt: int) -> timedelta:
         """Return the wait before retrying after failed attempt number ``attempt``."""
