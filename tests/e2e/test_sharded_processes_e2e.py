@@ -195,3 +195,41 @@ async def test_two_shard_processes_deliver_everything_exactly_once_across_a_sigk
     assert statuses == {"sent": len(servers) + len(people)}, statuses
     # Each server's prompt was claimed by the process running its shard.
     assert prompt_claimants == {g.id: f"shards {shard_of(g.id, SHARDS)} of {SHARDS}" for g in servers}
+
+
+async def test_two_processes_stay_inside_one_global_limit_and_space_their_identifies(
+    driver: Driver, fake_discord: FakeDiscord, processes: dict[int, BotProcess], postgres_url: str
+) -> None:
+    """Two processes started together, each pacing half of the token's 4/s: no global 429 at 10/s.
+
+    Before, each process paced the whole rate by itself. The fake counts its global limit across
+    both processes' connections and refuses an IDENTIFY within 5 s of another in its bucket.
+    """
+    fake_discord.enable_rate_limits(
+        global_limit=10, global_per=1.0, routes={"POST /channels/{channel_id}/messages": (5, 5.0)}
+    )
+    fake_discord.gateway.enforce_identify_spacing = True
+    owner = driver.add_user("owner")
+    by_shard = await driver.add_guilds_on_shards(owner, SHARDS, per_shard=SERVERS_PER_SHARD)
+    servers = [guild for guilds in by_shard.values() for guild in guilds]
+
+    def channel_of(guild: Guild) -> Channel:
+        return driver.world.channels[guild.channel_ids[0]]
+
+    await seed(postgres_url, servers, [], channel_of, datetime.now(UTC) + DUE_IN)
+    for bot in processes.values():
+        bot.start()
+
+    def everything_posted() -> bool:
+        return all(driver.messages_in(channel_of(g)) for g in servers)
+
+    await wait_until(everything_posted, processes, "every prompt")
+    await asyncio.sleep(2)
+
+    assert {g.id: len(driver.messages_in(channel_of(g))) for g in servers} == {g.id: 1 for g in servers}
+    assert [hit for hit in fake_discord.rate_limit_hits if hit.scope == "global"] == []
+    gateway = fake_discord.gateway
+    assert gateway.identifies_refused == []
+    [gaps] = gateway.identify_gaps().values()
+    assert len(gaps) == SHARDS - 1
+    assert all(gap >= 5.0 for gap in gaps), gaps
