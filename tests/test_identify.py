@@ -2,7 +2,6 @@ import asyncio
 
 import pytest
 
-from bot import identify
 from bot.db.database import Database
 from bot.identify import (
     IDENTIFY_MARGIN_SECONDS,
@@ -33,7 +32,7 @@ class SteppingClock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> SteppingClock:
     stepping = SteppingClock()
-    monkeypatch.setattr(identify.asyncio, "sleep", stepping.sleep)
+    monkeypatch.setattr(asyncio, "sleep", stepping.sleep)
     return stepping
 
 
