@@ -37,10 +37,9 @@ from bench.harness import (
     machine,
 )
 from bench.processes import ScenarioResult as ProcessesResult
-from bot.pacing import PACER_TOLERANCE_SLOTS
 
-# The fan-out floor: every request but the first one and a half slots waits for its slot.
-PACER_BURST = 1 + PACER_TOLERANCE_SLOTS
+# The fan-out floor: every request but the first waits for its slot.
+PACER_BURST = 1
 
 PHASES = ("fanout", "interactions", "scheduler", "database")
 # Besides the big burst, a small one shows the latency when the bot isn't queueing.
@@ -306,6 +305,8 @@ async def _run_processes(args: argparse.Namespace) -> list[Section]:
         section = _processes_section(result, send_rate)
         section.conditions.insert(0, f"database: {db.described}")
         _print_section(section)
+        # Each scenario takes minutes: show its table as soon as it is measured.
+        sys.stdout.flush()
         sections.append(section)
     return sections
 

@@ -25,7 +25,7 @@ from bot.db.repos import schedules
 from bot.health import OperationsServer, Probes
 from bot.identify import UNLIMITED, IdentifyGate, SessionStartLimit, wait_for_session_starts
 from bot.metrics import Metrics
-from bot.pacing import OutboundPacer, process_share
+from bot.pacing import TOKEN_HEADROOM, OutboundPacer, process_share, shard_fraction
 from bot.privacy.catalog import SEALED_COLUMNS
 from bot.privacy.keys import verify_data_key
 from bot.ratelimits import ResponseGuard
@@ -97,7 +97,10 @@ class HearthBot(commands.Bot):
         key = settings.hearth_data_key
         self.cipher = DataCipher.from_text(None if key is None else key.get_secret_value())
         # Each process paces its shards' share of the token's total (see bot/pacing.py).
-        self.pacer = OutboundPacer(process_share(settings.scheduled_send_rate, shards))
+        self.pacer = OutboundPacer(
+            process_share(settings.scheduled_send_rate, shards),
+            headroom=TOKEN_HEADROOM * shard_fraction(shards),
+        )
         self.response_guard = ResponseGuard(self.pacer, settings.api_base)
         self.metrics = Metrics()
         self.response_guard.observers.append(self.metrics.observe_response)

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import math
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -25,10 +27,15 @@ from typing import Any
 from bot.schedule.shards import ShardScope
 
 _scheduled_send: ContextVar[bool] = ContextVar("hearth_scheduled_send", default=False)
-# How late (in slots) a request may take its slot without losing it. A late wake-up of the event loop
-# is absorbed up to half a slot (21 ms at 23/s), and any one second holds at most rate + 1.5 requests:
-# two processes at 23/s stay at 48 in any second, two under Discord's 50.
-PACER_TOLERANCE_SLOTS = 0.5
+# How late a request may take its slot without losing it (seconds, at least one slot): a stall of the
+# event loop (a long claim, a busy machine) is made up for afterwards instead of lowering the pace.
+PACER_CATCH_UP_SECONDS = 0.25
+# ...but never more than the rate plus a headroom in any trailing second, at the moment a request
+# leaves: the headroom is what catching up may use. The token has TOKEN_HEADROOM in all, split like the
+# rate: two processes at 23/s send at most 24 each, 48 in any second, two under Discord's 50 for
+# network jitter.
+CAP_WINDOW_SECONDS = 1.0
+TOKEN_HEADROOM = 2.0
 # Routes Discord exempts from the global limit: interaction callbacks and followup webhooks.
 EXEMPT_PATH_PREFIXES = ("/interactions/", "/webhooks/")
 
@@ -53,49 +60,80 @@ def is_exempt_path(path: str) -> bool:
     return path.startswith(EXEMPT_PATH_PREFIXES)
 
 
+def shard_fraction(shards: ShardScope | None) -> float:
+    """Return the share of the token this process has: its shards out of SHARD_COUNT."""
+    return 1.0 if shards is None else len(shards.ids) / shards.count
+
+
 def process_share(total: float, shards: ShardScope | None) -> float:
     """Return the requests per second this process may send: its shards' share of the token's total."""
-    if shards is None:
-        return total
-    return total * len(shards.ids) / shards.count
+    return total * shard_fraction(shards)
 
 
 class RequestBudget:
-    """A paced budget of requests per second (GCRA), with a queue for scheduled sends.
+    """A paced budget of requests per second, with a queue for scheduled sends.
 
-    Each request takes the next free slot; slots are ``1/rate`` apart and a request may take one up
-    to ``tolerance`` slots early, so a late wake-up does not lose its slot. Scheduled sends wait for
-    their slot one at a time and re-check after sleeping, so a request of higher priority that arrived
-    meanwhile takes the slot first. ``slowdown`` (≥ 1) stretches the slots of scheduled sends only.
+    Two rules, both checked when a request is let through (just before it is sent):
+
+    * slots ``1/rate`` apart; a request may take its slot up to ``catch_up_seconds`` late without
+      losing it, so a stall that short is made up for afterwards;
+    * at most ``cap`` (rate plus ``headroom``, rounded down) requests in any trailing second,
+      which bounds that catching up and any burst.
+
+    Scheduled sends wait for their slot one at a time and re-check after sleeping, so a request of
+    higher priority that arrived meanwhile goes first. ``slowdown`` (≥ 1) stretches the slots of
+    scheduled sends only.
     """
 
     def __init__(
         self,
         rate: float,
         *,
-        tolerance_slots: float = PACER_TOLERANCE_SLOTS,
+        catch_up_seconds: float = PACER_CATCH_UP_SECONDS,
+        headroom: float = TOKEN_HEADROOM,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if rate <= 0:
             raise ValueError("the rate must be positive")
         self.rate = rate
+        self.cap = max(1, math.floor((rate + headroom) * CAP_WINDOW_SECONDS))
         self._interval = 1.0 / rate
-        self._tolerance = tolerance_slots * self._interval
+        self._tolerance = max(catch_up_seconds, self._interval)
         self._clock = clock
         self._tat = 0.0
+        self._sent: deque[float] = deque()
         self._scheduled_line = asyncio.Lock()
         self.slowdown = 1.0
         self.paced_requests = 0
 
+    def _cap_wait(self, now: float) -> float:
+        """Return how long until a request fits under the cap of the trailing second (0: now)."""
+        sent = self._sent
+        while sent and sent[0] <= now - CAP_WINDOW_SECONDS:
+            sent.popleft()
+        if len(sent) < self.cap:
+            return 0.0
+        return sent[0] + CAP_WINDOW_SECONDS - now + 1e-4
+
+    def _let_through(self, now: float) -> None:
+        """Count a request leaving now."""
+        self._sent.append(now)
+        self.paced_requests += 1
+
     def _take(self, cost: float) -> float:
-        """Take the next slot if it is due now (return 0), else return how long until it is."""
+        """Take the next slot if it is due and the cap allows (return 0), else return how long to wait."""
         now = self._clock()
-        slot = max(self._tat, now)
-        wait = slot - self._tolerance - now
+        # A request late by up to the tolerance keeps its slot; one later than that loses the rest.
+        slot = max(self._tat, now - self._tolerance)
+        wait = slot - now
         # A microsecond early is on time: float sums of slots would otherwise sleep for nothing.
         if wait > 1e-6:
             return wait
+        capped = self._cap_wait(now)
+        if capped > 0:
+            return capped
         self._tat = slot + cost
+        self._let_through(now)
         return 0.0
 
     async def acquire_scheduled(self) -> None:
@@ -103,17 +141,18 @@ class RequestBudget:
         async with self._scheduled_line:
             while (wait := self._take(self._interval * self.slowdown)) > 0:
                 await asyncio.sleep(wait)
-        self.paced_requests += 1
 
     async def acquire_priority(self) -> None:
         """Reserve the next slot at once and wait for it (ahead of scheduled sends still in line)."""
         now = self._clock()
-        slot = max(self._tat, now)
+        slot = max(self._tat, now - self._tolerance)
         self._tat = slot + self._interval
-        self.paced_requests += 1
-        wait = slot - self._tolerance - now
+        wait = slot - now
         if wait > 0:
             await asyncio.sleep(wait)
+        while (capped := self._cap_wait(self._clock())) > 0:
+            await asyncio.sleep(capped)
+        self._let_through(self._clock())
 
     async def acquire(self) -> None:
         """Wait for a slot: in line behind others for scheduled sends, ahead of them otherwise."""
@@ -124,7 +163,7 @@ class RequestBudget:
 
     def hold(self, seconds: float) -> None:
         """Give out no slot for ``seconds`` (after a global 429, which stops every request)."""
-        self._tat = max(self._tat, self._clock() + seconds + self._tolerance)
+        self._tat = max(self._tat, self._clock() + seconds)
 
 
 class OutboundPacer:
@@ -135,8 +174,14 @@ class OutboundPacer:
     exactly as it would without pacing, and only their sends are spaced.
     """
 
-    def __init__(self, requests_per_second: float, *, budget: RequestBudget | None = None) -> None:
-        self.budget = budget or RequestBudget(requests_per_second)
+    def __init__(
+        self,
+        requests_per_second: float,
+        *,
+        headroom: float = TOKEN_HEADROOM,
+        budget: RequestBudget | None = None,
+    ) -> None:
+        self.budget = budget or RequestBudget(requests_per_second, headroom=headroom)
 
     @property
     def paced_requests(self) -> int:

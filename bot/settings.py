@@ -33,8 +33,8 @@ class Settings(BaseSettings):
     scheduler_tick_seconds: float = Field(default=15.0, gt=0, le=15)
     disable_scheduler: bool = False
     repair_follow_up_hours: float = Field(default=24.0, gt=0, le=24 * 14)
-    # The token's total across every process (each paces its shards' share): 46 + 1.5 of slack per
-    # process stays under Discord's 50 per second with two processes.
+    # The token's total across every process (each paces its shards' share, see bot/pacing.py). With the
+    # pacer's headroom of 2 per token, no second holds more than 49 even at 47.
     scheduled_send_rate: float = Field(default=46.0, gt=0, le=47)
     log_level: str = "INFO"
     log_format: str = "text"
