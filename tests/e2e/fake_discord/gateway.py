@@ -78,6 +78,7 @@ _SESSION_EVENTS = frozenset({"READY", "RESUMED"})
 # Guild events that name their guild by "id" instead of "guild_id".
 _GUILD_ID_IS_ID = frozenset({"GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"})
 UNSHARDED = (0, 1)
+GUILD_CREATE_YIELD_EVERY = 25
 # Discord allows max_concurrency IDENTIFYs per 5 s, one per bucket (shard_id % max_concurrency).
 IDENTIFY_SPACING = 5.0
 
@@ -434,11 +435,15 @@ class Gateway:
                 "_trace": ["fake-discord"],
             }
             await self._dispatch_to(session, "READY", ready)
-            for guild in guilds:
+            for number, guild in enumerate(guilds, start=1):
                 if not guild.unavailable:
                     await self._dispatch_to(
                         session, "GUILD_CREATE", self.world.guild_create_payload(guild, intents)
                     )
+                if number % GUILD_CREATE_YIELD_EVERY == 0:
+                    # Thousands of GUILD_CREATEs must not hold up REST requests (and the global
+                    # limit's clock) of the other sessions: Discord serves those elsewhere.
+                    await asyncio.sleep(0)
         finally:
             handshake.completed.set()
 
