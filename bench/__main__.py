@@ -262,6 +262,10 @@ def _processes_section(result: ProcessesResult, send_rate: float) -> Section:
     row("requests in the fan-out", [f"{f.requests:,}" for f in every])
     row("busiest second (requests)", [str(f.busiest_second) for f in every], f"≤ {GLOBAL_LIMIT} in total")
     row(
+        "  the total's began (s after the due time)",
+        [*[""] * len(result.processes), f"{result.busiest_after_due:+.1f}"],
+    )
+    row(
         "rate ÷ 50/s",
         [f"{f.rate:.1f}/s = {f.share:.1%}" for f in every],
         "total ≥ 90 %",

@@ -39,8 +39,10 @@ WARN_INVALID = 1_000
 SLOWEST_AT = 9_000
 SLOWEST_SHARE = 0.05
 INVALID_STATUSES = frozenset({401, 403, 429})
-# A 429 is retried here for this long at most; past it discord.py sees the 429 (and retries itself).
-MAX_RETRY_SECONDS = 600.0
+# A 429 is retried here for this long at most; past it discord.py sees the 429 (and retries itself),
+# and a scheduled send that still fails goes back to the engine, which retries it within seconds.
+# Shorter than the engine's recovery window, so a claim is never held in retries past it.
+MAX_RETRY_SECONDS = 90.0
 # Each retry waits retry_after × (1 + up to this share) plus up to JITTER_FLOOR seconds.
 JITTER_SHARE = 0.5
 JITTER_FLOOR = 0.25

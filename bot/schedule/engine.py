@@ -29,6 +29,9 @@ seconds. A tick works in three steps:
    well inside the recovery window.
 
    * Success marks the occurrence 'sent'.
+   * A 429 (:mod:`bot.ratelimits` retries most of them before a handler sees one) is a pace
+     signal, not a failed attempt: the occurrence is released and due again after
+     ``retry_after`` plus jitter, with no backoff and no attempt counted.
    * :class:`PermanentDeliveryError` marks it 'failed' and pauses the
      schedule with the error's reason.
    * :class:`TransientDeliveryError` or any other exception releases the
