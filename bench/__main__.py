@@ -303,7 +303,7 @@ async def _run_processes(args: argparse.Namespace) -> list[Section]:
                     servers=args.servers,
                     processes=args.processes,
                     database_url=db.url,
-                    workdir=Path(workdir),
+                    workdir=Path(args.logs or workdir),
                     send_rate=args.send_rate,
                 )
         section = _processes_section(result, send_rate)
@@ -448,6 +448,9 @@ def _parser() -> argparse.ArgumentParser:
         choices=("together", "apart", "sigkill"),
         action="append",
         help="with --processes: run only these scenarios (default: all three)",
+    )
+    parser.add_argument(
+        "--logs", metavar="DIR", help="with --processes: keep each bot process's log under DIR/<scenario>/"
     )
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     return parser
