@@ -120,11 +120,15 @@ class RequestBudget:
         self._sent.append(now)
         self.paced_requests += 1
 
-    def _take(self, cost: float) -> float:
-        """Take the next slot if it is due and the cap allows (return 0), else return how long to wait."""
+    def _take(self, cost: float, arrived: float) -> float:
+        """Take the next slot if it is due and the cap allows (return 0), else return how long to wait.
+
+        ``arrived`` is when the request began to wait: a slot is never older than its request, so
+        demand after a quiet spell starts at the pace instead of in a burst.
+        """
         now = self._clock()
         # A request late by up to the tolerance keeps its slot; one later than that loses the rest.
-        slot = max(self._tat, now - self._tolerance)
+        slot = max(self._tat, now - self._tolerance, arrived)
         wait = slot - now
         # A microsecond early is on time: float sums of slots would otherwise sleep for nothing.
         if wait > 1e-6:
@@ -138,14 +142,15 @@ class RequestBudget:
 
     async def acquire_scheduled(self) -> None:
         """Wait in line for a slot for a scheduled send."""
+        arrived = self._clock()
         async with self._scheduled_line:
-            while (wait := self._take(self._interval * self.slowdown)) > 0:
+            while (wait := self._take(self._interval * self.slowdown, arrived)) > 0:
                 await asyncio.sleep(wait)
 
     async def acquire_priority(self) -> None:
         """Reserve the next slot at once and wait for it (ahead of scheduled sends still in line)."""
         now = self._clock()
-        slot = max(self._tat, now - self._tolerance)
+        slot = max(self._tat, now)
         self._tat = slot + self._interval
         wait = slot - now
         if wait > 0:

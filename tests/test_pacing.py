@@ -74,16 +74,16 @@ def test_interaction_responses_and_followups_are_exempt() -> None:
 def test_budget_spaces_slots_and_makes_up_for_a_short_stall() -> None:
     clock = FakeClock()
     budget = RequestBudget(10, catch_up_seconds=0.1, clock=clock)
-    assert budget._take(0.1) == 0
-    # After an idle start the first request may be one slot "late": one more goes at once.
-    assert budget._take(0.1) == 0
-    assert budget._take(0.1) == pytest.approx(0.1)
+    start = clock.now
+    assert budget._take(0.1, start) == 0
+    # Demand after a quiet spell starts at the pace, not in a burst.
+    assert budget._take(0.1, start) == pytest.approx(0.1)
     clock.now += 0.1
-    assert budget._take(0.1) == 0
-    # Woken 80 ms late: the slot is still the planned one, and the next one is not lost either.
+    assert budget._take(0.1, start) == 0
+    # Woken 80 ms late while waiting: the slot is still the planned one, and the next one is not lost.
     clock.now += 0.1 + 0.08
-    assert budget._take(0.1) == 0
-    assert budget._take(0.1) == pytest.approx(0.02)
+    assert budget._take(0.1, start) == 0
+    assert budget._take(0.1, start) == pytest.approx(0.02)
 
 
 def test_budget_never_lets_more_than_the_rate_plus_one_through_in_any_second() -> None:
@@ -94,7 +94,7 @@ def test_budget_never_lets_more_than_the_rate_plus_one_through_in_any_second() -
         # A stall of 200 ms every 7 s, then everything waiting at once.
         if step % 7_000 == 0:
             clock.now += 0.2
-        if budget._take(1 / 23) == 0:
+        if budget._take(1 / 23, 0.0) == 0:
             taken.append(clock.now)
         clock.now += 0.001
     most = max(sum(1 for t in taken if start <= t < start + 1) for start in taken)
@@ -107,7 +107,7 @@ async def test_a_global_429_holds_every_slot() -> None:
     clock = FakeClock()
     budget = RequestBudget(10, clock=clock)
     budget.hold(2.0)
-    assert budget._take(0.1) == pytest.approx(2.0)
+    assert budget._take(0.1, clock.now) == pytest.approx(2.0)
 
 
 async def test_priority_requests_go_ahead_of_scheduled_ones_in_line() -> None:
