@@ -29,7 +29,8 @@ pytest: $(VENV)/.dev
 	$(BIN)/python -m pytest
 
 # Benchmarks: the real bot against the fake Discord under Discord's rate limits (about 6 min).
-# Options go through ARGS, e.g. make bench ARGS="--servers 2000 --only fanout".
+# Options go through ARGS, e.g. make bench ARGS="--servers 2000 --only fanout"; several processes on one
+# token (about 20 min): make bench ARGS="--processes 2 --backend postgresql --postgres URL".
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench $(ARGS)
 

@@ -36,7 +36,10 @@ from bench.harness import (
     bench_database,
     machine,
 )
-from bot.pacing import PACER_BURST
+from bench.processes import ScenarioResult as ProcessesResult
+
+# The fan-out floor: every request but the first waits for its slot.
+PACER_BURST = 1
 
 PHASES = ("fanout", "interactions", "scheduler", "database")
 # Besides the big burst, a small one shows the latency when the bot isn't queueing.
@@ -225,6 +228,93 @@ async def _database(args: argparse.Namespace, database: BenchDatabase) -> Sectio
     return section
 
 
+def _processes_section(result: ProcessesResult, send_rate: float) -> Section:
+    """Return one multi-process scenario as a table: one row per figure, a column per process."""
+    from bench.processes import APART_SECONDS
+
+    how = {
+        "together": "all processes started at the same moment",
+        "apart": f"process 1 started {APART_SECONDS:g} s after process 0",
+        "sigkill": "started together; process 0 SIGKILLed a third of the way into its fan-out and restarted",
+    }[result.scenario]
+    section = Section(
+        f"{len(result.processes)} processes ({how}): {result.servers:,} servers due at the same instant",
+        [
+            f"SCHEDULED_SEND_RATE {send_rate:g}/s for the token, each process its shards' share;"
+            f" seeded in {result.seed_seconds:.1f} s; fan-out {result.fanout_seconds:.1f} s from the due time"
+            " to the last post",
+            "on time: first post within 5 min of the due time; rate: counted requests between a process's"
+            " first and last post",
+            _load_note(),
+        ],
+        [["figure", *[f.name for f in result.processes], "total", "target"]],
+    )
+    every = [*result.processes, result.total]
+
+    def row(label: str, values: list[str], target: str = "") -> None:
+        section.rows.append([label, *values, target])
+
+    row("servers", [f"{f.servers:,}" for f in every])
+    row("posted on time", [f"{f.on_time:,}" for f in every])
+    row("posted late", [str(f.late) for f in every], "0")
+    row("lost", [str(f.lost) for f in every], "0")
+    row("duplicated", [str(f.duplicated) for f in every], "0")
+    row("requests in the fan-out", [f"{f.requests:,}" for f in every])
+    row("busiest second (requests)", [str(f.busiest_second) for f in every], f"≤ {GLOBAL_LIMIT} in total")
+    row(
+        "  the total's began (s after the due time)",
+        [*[""] * len(result.processes), f"{result.busiest_after_due:+.1f}"],
+    )
+    row(
+        "rate ÷ 50/s",
+        [f"{f.rate:.1f}/s = {f.share:.1%}" for f in every],
+        "total ≥ 90 %",
+    )
+    blank = [""] * len(result.processes)
+    row("global 429s", [*blank, str(result.global_429s)], "0")
+    for route, count in sorted(result.route_429s.items()):
+        row(f"429s {route}", [*blank, str(count)])
+    if not result.route_429s:
+        row("429s per route", [*blank, "0"])
+    for bucket, gaps in sorted(result.identify_gaps.items()):
+        spacing = ", ".join(f"{gap:.2f}" for gap in gaps) or "one IDENTIFY"
+        row(f"IDENTIFY spacing, bucket {bucket} (s)", [*blank, spacing], "≥ 5 s")
+    row("IDENTIFYs refused (too soon)", [*blank, str(result.identifies_refused)], "0")
+    if result.killed_after_posts is not None:
+        row("posts of process 0 before the SIGKILL", [str(result.killed_after_posts), *blank[1:], ""])
+        row("claims recovered after the restart", [str(result.recovered_claims), *blank[1:], ""])
+    return section
+
+
+async def _run_processes(args: argparse.Namespace) -> list[Section]:
+    """Run the multi-process scenarios, each on a fresh database, and return their sections."""
+    from bench.processes import SCENARIOS, run_scenario
+    from bot.settings import Settings
+
+    send_rate = args.send_rate or Settings.model_fields["scheduled_send_rate"].default
+    sections = []
+    for scenario in args.scenario or SCENARIOS:
+        with tempfile.TemporaryDirectory(prefix="hearth-bench-") as workdir:
+            async with bench_database(
+                args.backend, f"processes_{scenario}", Path(workdir), args.postgres
+            ) as db:
+                result = await run_scenario(
+                    scenario,
+                    servers=args.servers,
+                    processes=args.processes,
+                    database_url=db.url,
+                    workdir=Path(args.logs or workdir),
+                    send_rate=args.send_rate,
+                )
+        section = _processes_section(result, send_rate)
+        section.conditions.insert(0, f"database: {db.described}")
+        _print_section(section)
+        # Each scenario takes minutes: show its table as soon as it is measured.
+        sys.stdout.flush()
+        sections.append(section)
+    return sections
+
+
 RUNNERS = {"fanout": _fanout, "interactions": _interactions, "scheduler": _scheduler, "database": _database}
 
 
@@ -348,6 +438,20 @@ def _parser() -> argparse.ArgumentParser:
         default=os.environ.get(POSTGRES_URL_VARIABLE) or None,
         help=f"PostgreSQL server where the user may create databases (default: ${POSTGRES_URL_VARIABLE})",
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        help="run the multi-process benchmark instead: this many `python -m bot` shards on one token",
+    )
+    parser.add_argument(
+        "--scenario",
+        choices=("together", "apart", "sigkill"),
+        action="append",
+        help="with --processes: run only these scenarios (default: all three)",
+    )
+    parser.add_argument(
+        "--logs", metavar="DIR", help="with --processes: keep each bot process's log under DIR/<scenario>/"
+    )
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     return parser
 
@@ -359,6 +463,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.backend != "sqlite" and args.postgres is None:
         parser.error(f"--backend {args.backend} needs --postgres URL (or {POSTGRES_URL_VARIABLE})")
     logging.basicConfig(level=logging.ERROR)
+    if args.processes is not None:
+        if args.processes < 2 or args.backend != "postgresql":
+            parser.error("--processes needs at least 2 processes and --backend postgresql")
+        info = machine()
+        print(f"Hearth multi-process benchmark on {info.cpus} CPU (nproc), Python {info.python}")
+        print(
+            f"Fake Discord in its own process: {GLOBAL_LIMIT} requests/s global across every connection,"
+            f" {CHANNEL_MESSAGES[0]} messages per {CHANNEL_MESSAGES[1]:g} s per channel, one IDENTIFY per 5 s"
+            " per bucket; 127.0.0.1 only"
+        )
+        asyncio.run(_run_processes(args))
+        return 0
     if args.phase is not None:
         if args.backend == "both":
             parser.error("--phase runs on one backend")

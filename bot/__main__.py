@@ -77,7 +77,7 @@ def _run(args: argparse.Namespace) -> int:
         # The report is the output: only warnings and errors may join it.
         setup_logging("DEBUG" if args.debug else "WARNING")
         return asyncio.run(run_offline_check(settings))
-    setup_logging("DEBUG" if args.debug else settings.log_level)
+    setup_logging("DEBUG" if args.debug else settings.log_level, settings.log_format)
     if args.command == "rotate-key":
         return asyncio.run(run_rotate_key(settings, os.environ))
     if settings.discord_token is None:

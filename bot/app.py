@@ -21,8 +21,13 @@ from bot.command_sync import CommandDirectory, sync_commands_if_changed
 from bot.content.library import Content
 from bot.crypto import DataCipher
 from bot.db.database import Database
+from bot.db.repos import schedules
 from bot.failures import DiscordUnreachableError, unreachable_message
-from bot.pacing import OutboundPacer
+from bot.health import OperationsServer, Probes
+from bot.identify import UNLIMITED, IdentifyGate, SessionStartLimit, wait_for_session_starts
+from bot.metrics import Metrics
+from bot.pacing import TOKEN_HEADROOM, OutboundPacer, process_share, shard_fraction
+from bot.ratelimits import ResponseGuard
 from bot.schedule.engine import ScheduleEngine
 from bot.settings import DISCORD_GATEWAY_URL, Settings
 from bot.startup import prepare
@@ -101,11 +106,21 @@ class HearthBot(commands.Bot):
         self.cipher = DataCipher(None)
         self._prepared = False
         self._setup_started = False
-        self.pacer = OutboundPacer(settings.scheduled_send_rate)
+        # Each process paces its shards' share of the token's total (see bot/pacing.py).
+        self.pacer = OutboundPacer(
+            process_share(settings.scheduled_send_rate, shards),
+            headroom=TOKEN_HEADROOM * shard_fraction(shards),
+        )
+        self.response_guard = ResponseGuard(self.pacer, settings.api_base)
+        self.metrics = Metrics()
+        self.response_guard.observers.append(self.metrics.observe_response)
+        self.operations: OperationsServer | None = None
         self._engine_start: asyncio.Task[None] | None = None
         # Set once the schedule engine runs (after READY), for whoever must wait for it.
         self.scheduler_started = asyncio.Event()
-        self.pacer.install(self.http)
+        self.pacer.install(self.http, before=self.response_guard.install)
+        self.session_start_limit: SessionStartLimit = UNLIMITED
+        self.identify_gate = IdentifyGate(lambda: getattr(self, "db", None))
         install_view_store(self)
 
     async def prepare(self) -> None:
@@ -141,6 +156,11 @@ class HearthBot(commands.Bot):
     async def setup_hook(self) -> None:
         """Open storage, load content and cogs, sync commands and start the scheduler."""
         self._setup_started = True
+        if self.settings.metrics_port is not None:
+            self.operations = OperationsServer(
+                self.metrics, self._probes(), host=self.settings.metrics_host, port=self.settings.metrics_port
+            )
+            await self.operations.start()
         await self._configure_gateway()
         await self.prepare()
         self.schedule_engine = ScheduleEngine(
@@ -149,6 +169,7 @@ class HearthBot(commands.Bot):
             grace=self.settings.schedule_grace,
             tick_seconds=self.settings.scheduler_tick_seconds,
             shards=self.settings.shard_scope,
+            metrics=self.metrics,
         )
         for extension in cog_extensions():
             try:
@@ -176,17 +197,60 @@ class HearthBot(commands.Bot):
         self.scheduler_started.set()
 
     async def _configure_gateway(self) -> None:
-        """Choose the gateway URL: the setting, else the API base's /gateway/bot, else Discord's."""
+        """Read the session start limit, then choose the gateway URL.
+
+        The URL is the setting, else the API base's /gateway/bot, else Discord's. Fewer session
+        starts left than this process has shards means waiting for Discord's reset first.
+        """
+        _, fetched_url, limit = await self.http.get_bot_gateway()
+        self.session_start_limit = SessionStartLimit.from_payload(limit)
+        self.identify_gate.max_concurrency = self.session_start_limit.max_concurrency
         # discord.py connects to this URL without asking for one: the plain client always, the
         # sharded one whenever SHARD_COUNT is given (which Hearth always does when sharded).
         if self.settings.discord_gateway_url:
             url = self.settings.discord_gateway_url
         elif self.settings.discord_api_base:
-            _, url, _ = await self.http.get_bot_gateway()
+            url = fetched_url
         else:
             url = DISCORD_GATEWAY_URL
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
-        log.info("Gateway: %s", url)
+        log.info("Gateway: %s (max_concurrency %d)", url, self.session_start_limit.max_concurrency)
+        shards = self.settings.shard_scope
+        await wait_for_session_starts(self.session_start_limit, 1 if shards is None else len(shards.ids))
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait for this shard's IDENTIFY bucket, shared with every process of the token."""
+        # Replaces discord.py's 5 s sleep between a process's own shards: the gate spaces them too.
+        await self.identify_gate.wait_turn(shard_id)
+
+    def _probes(self) -> Probes:
+        """Return what /readyz and /metrics ask this bot."""
+
+        async def database_ok() -> bool:
+            db = getattr(self, "db", None)
+            return db is not None and await db.fetch_one("SELECT 1 AS ok") is not None
+
+        async def backlog() -> int:
+            db = getattr(self, "db", None)
+            return 0 if db is None else await schedules.count_due(db, self.clock.now())
+
+        def engine_running() -> bool:
+            engine = getattr(self, "schedule_engine", None)
+            return self.settings.disable_scheduler or (engine is not None and engine.running)
+
+        def latencies() -> list[tuple[int, float]]:
+            if isinstance(self, commands.AutoShardedBot):
+                return list(self.latencies)
+            return [(0, self.latency)]
+
+        return Probes(
+            gateway_ready=lambda: self.is_ready() and not self.is_closed(),
+            database_ok=database_ok,
+            engine_running=engine_running,
+            latencies=latencies,
+            backlog=backlog,
+            invalid_in_window=self.response_guard.invalid.in_window,
+        )
 
     async def on_ready(self) -> None:
         """Log who we are once the guild cache is filled."""
@@ -205,6 +269,8 @@ class HearthBot(commands.Bot):
         if hasattr(self, "schedule_engine"):
             await self.schedule_engine.stop()
         await super().close()
+        if self.operations is not None:
+            await self.operations.stop()
         if hasattr(self, "db"):
             await self.db.close()
 

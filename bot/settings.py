@@ -34,9 +34,13 @@ class Settings(BaseSettings):
     scheduler_tick_seconds: float = Field(default=15.0, gt=0, le=15)
     disable_scheduler: bool = False
     repair_follow_up_hours: float = Field(default=24.0, gt=0, le=24 * 14)
-    # The pacer lets 2 requests through on top of the rate; 47 + 2 stays under Discord's 50 per second.
-    scheduled_send_rate: float = Field(default=45.0, gt=0, le=47)
+    # The token's total across every process (each paces its shards' share, see bot/pacing.py). With the
+    # pacer's headroom of 2 per token, no second holds more than 49 even at 47.
+    scheduled_send_rate: float = Field(default=46.0, gt=0, le=47)
     log_level: str = "INFO"
+    log_format: str = "text"
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"
     hearth_data_key: SecretStr | None = None
     hearth_data_key_file: str | None = None
     support_url: str | None = None
@@ -163,6 +167,14 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return level
+
+    @field_validator("log_format")
+    @classmethod
+    def _check_log_format(cls, value: str) -> str:
+        form = value.strip().lower()
+        if form not in {"text", "json"}:
+            raise ValueError("must be text or json")
+        return form
 
     @property
     def api_base(self) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import logging
 import secrets
+import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -76,6 +78,9 @@ _SESSION_EVENTS = frozenset({"READY", "RESUMED"})
 # Guild events that name their guild by "id" instead of "guild_id".
 _GUILD_ID_IS_ID = frozenset({"GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"})
 UNSHARDED = (0, 1)
+GUILD_CREATE_YIELD_EVERY = 25
+# Discord allows max_concurrency IDENTIFYs per 5 s, one per bucket (shard_id % max_concurrency).
+IDENTIFY_SPACING = 5.0
 
 
 def shard_for_guild(guild_id: int, num_shards: int) -> int:
@@ -141,6 +146,10 @@ class Handshake:
     session_id: str | None
     accepted: bool = False
     completed: asyncio.Event = field(default_factory=asyncio.Event)
+    # When it arrived (time.monotonic()); IDENTIFY pacing is measured from these.
+    at: float = field(default_factory=time.monotonic)
+    # An IDENTIFY refused because its bucket already had one within IDENTIFY_SPACING seconds.
+    too_soon: bool = False
 
 
 @dataclass
@@ -211,6 +220,14 @@ class Gateway:
         self.member_requests: list[JSON] = []
         # What GET /gateway/bot recommends; tests raise it to let discord.py pick the shard count.
         self.recommended_shards = 1
+        # GET /gateway/bot's session_start_limit: accepted IDENTIFYs use up `remaining`.
+        self.max_concurrency = 1
+        self.session_starts_total = 1000
+        self.session_starts_used = 0
+        self.session_starts_reset_after_ms = 14_400_000
+        # Refuse (op 9) an IDENTIFY whose bucket had an accepted one less than 5 s before, as Discord
+        # does. Off by default: single-process tests reconnect faster than that on purpose.
+        self.enforce_identify_spacing = False
         self._changed = asyncio.Condition()
         self._closing = False
 
@@ -225,6 +242,33 @@ class Gateway:
     def sessions_for_shard(self, shard_id: int, num_shards: int) -> list[Session]:
         """Return every session (valid or not) that identified as [shard_id, num_shards], oldest first."""
         return [s for s in self.sessions.values() if s.shard == (shard_id, num_shards)]
+
+    def session_start_limit(self) -> JSON:
+        """Return GET /gateway/bot's session_start_limit."""
+        return {
+            "total": self.session_starts_total,
+            "remaining": max(self.session_starts_total - self.session_starts_used, 0),
+            "reset_after": self.session_starts_reset_after_ms,
+            "max_concurrency": self.max_concurrency,
+        }
+
+    def bucket_of(self, handshake: Handshake) -> int:
+        """Return the IDENTIFY bucket of a handshake (shard_id % max_concurrency)."""
+        shard = parse_shard(handshake.payload) or UNSHARDED
+        return shard[0] % self.max_concurrency
+
+    def identify_gaps(self) -> dict[int, list[float]]:
+        """Return, per bucket, the seconds between consecutive IDENTIFYs that arrived."""
+        times: dict[int, list[float]] = {}
+        for handshake in self.handshakes:
+            if handshake.kind == "IDENTIFY":
+                times.setdefault(self.bucket_of(handshake), []).append(handshake.at)
+        return {bucket: [b - a for a, b in itertools.pairwise(at)] for bucket, at in times.items()}
+
+    @property
+    def identifies_refused(self) -> list[Handshake]:
+        """Return the IDENTIFYs refused for coming too soon after another in their bucket."""
+        return [h for h in self.handshakes if h.too_soon]
 
     async def dispatch(self, event: str, data: JSON) -> int:
         """Send an event to every valid session that has the intent and owns it; return how many got it."""
@@ -359,6 +403,11 @@ class Gateway:
             if shard is None:
                 await conn.close(code=4010, message=b"Invalid shard")
                 return
+            if self.enforce_identify_spacing and self._too_soon(handshake):
+                handshake.too_soon = True
+                await conn.send({"op": OP_INVALID_SESSION, "d": False})
+                return
+            self.session_starts_used += 1
             self._retire_dead_sessions(shard)
             session = Session(id=secrets.token_hex(16), intents=intents, identify=data, shard=shard)
             self.sessions[session.id] = session
@@ -386,13 +435,29 @@ class Gateway:
                 "_trace": ["fake-discord"],
             }
             await self._dispatch_to(session, "READY", ready)
-            for guild in guilds:
+            for number, guild in enumerate(guilds, start=1):
                 if not guild.unavailable:
                     await self._dispatch_to(
                         session, "GUILD_CREATE", self.world.guild_create_payload(guild, intents)
                     )
+                if number % GUILD_CREATE_YIELD_EVERY == 0:
+                    # Thousands of GUILD_CREATEs must not hold up REST requests (and the global
+                    # limit's clock) of the other sessions: Discord serves those elsewhere.
+                    await asyncio.sleep(0)
         finally:
             handshake.completed.set()
+
+    def _too_soon(self, handshake: Handshake) -> bool:
+        """Return whether an accepted IDENTIFY of the same bucket came less than 5 s before this one."""
+        bucket = self.bucket_of(handshake)
+        return any(
+            h.kind == "IDENTIFY"
+            and h.accepted
+            and self.bucket_of(h) == bucket
+            and handshake.at - h.at < IDENTIFY_SPACING
+            for h in self.handshakes
+            if h is not handshake
+        )
 
     def _retire_dead_sessions(self, shard: tuple[int, int]) -> None:
         """Invalidate older sessions of this shard whose process is gone, so events stop piling up.

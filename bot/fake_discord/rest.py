@@ -198,7 +198,7 @@ class RestApi:
 
     async def get_gateway_bot(self, request: web.Request) -> web.Response:
         """GET /gateway/bot."""
-        limit = {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1}
+        limit = self.server.gateway.session_start_limit()
         shards = self.server.gateway.recommended_shards
         return json_response({"url": self.server.gateway_url, "shards": shards, "session_start_limit": limit})
 

@@ -397,10 +397,20 @@ class World:
         return user
 
     def add_guild(
-        self, name: str, *, owner: User, everyone_permissions: int, bot_permissions: int | None
+        self,
+        name: str,
+        *,
+        owner: User,
+        everyone_permissions: int,
+        bot_permissions: int | None,
+        shard: tuple[int, int] | None = None,
     ) -> Guild:
-        """Create a guild with @everyone, the owner and (unless ``bot_permissions`` is None) the bot."""
-        guild = Guild(id=self.ids.next(), name=name, owner_id=owner.id)
+        """Create a guild with @everyone, the owner and (unless ``bot_permissions`` is None) the bot.
+
+        ``shard`` (shard_id, num_shards) picks an id that Discord's formula puts on that shard.
+        """
+        guild_id = self.ids.next() if shard is None else self.ids.next_on_shard(*shard)
+        guild = Guild(id=guild_id, name=name, owner_id=owner.id)
         guild.roles[guild.id] = Role(guild.id, guild.id, "@everyone", everyone_permissions)
         self.guilds[guild.id] = guild
         guild.members[owner.id] = Member(owner.id, guild.id)

@@ -29,6 +29,9 @@ seconds. A tick works in three steps:
    well inside the recovery window.
 
    * Success marks the occurrence 'sent'.
+   * A 429 (:mod:`bot.ratelimits` retries most of them before a handler sees one) is a pace
+     signal, not a failed attempt: the occurrence is released and due again after
+     ``retry_after`` plus jitter, with no backoff and no attempt counted.
    * :class:`PermanentDeliveryError` marks it 'failed' and pauses the
      schedule with the error's reason.
    * :class:`TransientDeliveryError` or any other exception releases the
@@ -60,6 +63,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
@@ -72,14 +76,17 @@ from bot.db.database import Database, Row, Transaction
 from bot.db.repos import schedules
 from bot.db.repos.schedules import OccurrenceRecord, OccurrenceStatus, Schedule
 from bot.db.timestamps import from_unix
+from bot.metrics import Metrics
 from bot.pacing import scheduled_sending
-from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError
+from bot.ratelimits import retry_delay
+from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError, rate_limit_retry_after
 from bot.schedule.recurrence import local_date_of, next_occurrence, previous_occurrence
 from bot.schedule.shards import UNSHARDED_CLAIMANT, ShardScope
 
 log = logging.getLogger(__name__)
 
 TICK_JOB_ID = "schedule-engine-tick"
+TICK_ALIGNMENT = datetime(2000, 1, 1, tzinfo=UTC)
 NO_HANDLER_REASON = "no handler"
 INVALID_SCHEDULE_REASON = "invalid schedule"
 
@@ -207,6 +214,7 @@ class ScheduleEngine:
         recovery_window: timedelta = DEFAULT_RECOVERY_WINDOW,
         stale_claim_after: timedelta = DEFAULT_STALE_CLAIM_AFTER,
         shards: ShardScope | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         if grace < timedelta(0):
             raise ValueError("grace must not be negative")
@@ -230,6 +238,7 @@ class ScheduleEngine:
         self._handlers: dict[str, Handler] = {}
         self._guild_bound_kinds: set[str] = set()
         self._shards = shards
+        self.metrics = metrics
         self.claimant = UNSHARDED_CLAIMANT if shards is None else shards.claimant
         self._scheduler: AsyncIOScheduler | None = None
         # Claims this engine is still delivering: the stale-claim sweep must not touch them.
@@ -271,10 +280,13 @@ class ScheduleEngine:
         await self.recover()
         scheduler = AsyncIOScheduler(timezone=UTC)
         # misfire_grace_time=None: a late tick still runs (coalesced into one) instead of being dropped.
+        # Ticks fall on multiples of tick_seconds of the wall clock, so processes that share the
+        # schedule start a fan-out together instead of up to one tick apart.
         scheduler.add_job(
             self._run_scheduled_tick,
             trigger="interval",
             seconds=self._tick_seconds,
+            start_date=TICK_ALIGNMENT,
             id=TICK_JOB_ID,
             max_instances=1,
             coalesce=True,
@@ -325,6 +337,7 @@ class ScheduleEngine:
     async def tick(self) -> TickReport:
         """Expire stale claims, claim every due row, deliver the claims and report; never raises."""
         report = TickReport()
+        started = time.perf_counter()
         try:
             now = self._clock.now()
             await self._expire_stale_claims(now, report)
@@ -333,6 +346,8 @@ class ScheduleEngine:
         except Exception:
             log.exception("Schedule tick failed")
             report.crashed = True
+        if self.metrics is not None:
+            self.metrics.tick_seconds.observe(time.perf_counter() - started)
         if report != TickReport():
             log.debug("Schedule tick: %s", report)
         return report
@@ -471,6 +486,7 @@ class ScheduleEngine:
         """Claim up to ``batch_size`` due rows in one transaction; return the claims and if that was all."""
         batch_tally = TickReport()
         batch_claims: list[_Claim] = []
+        started = time.perf_counter()
         try:
             async with self._db.transaction() as tx:
                 rows = await schedules.fetch_due_rows(
@@ -485,6 +501,8 @@ class ScheduleEngine:
             log.exception("Claiming due schedules failed")
             tally.crashed = True
             return [], True
+        if self.metrics is not None:
+            self.metrics.claim_seconds.observe(time.perf_counter() - started)
         tally.add(batch_tally)
         self._in_flight.update(claim.ident for claim in batch_claims)
         return batch_claims, len(rows) < self._batch_size
@@ -692,22 +710,35 @@ class ScheduleEngine:
                     await handler(occurrence)
             except PermanentDeliveryError as exc:
                 await self._after_permanent_failure(claim, exc.reason, tally)
-            except TransientDeliveryError as exc:
-                log.warning(
-                    "Delivery of occurrence %s of schedule %s failed (%s)",
-                    occurrence.key,
-                    schedule.id,
-                    exc.reason,
-                )
-                await self._after_transient_failure(claim, exc.retry_after, tally)
-            except Exception:
-                log.exception(
-                    "Handler for kind %r raised delivering occurrence %s of schedule %s",
-                    schedule.kind,
-                    occurrence.key,
-                    schedule.id,
-                )
-                await self._after_transient_failure(claim, None, tally)
+            except Exception as exc:
+                rate_limited = rate_limit_retry_after(exc)
+                if rate_limited is not None:
+                    # A 429 is a pace signal: the occurrence keeps its place and goes again in seconds.
+                    log.info(
+                        "Occurrence %s of schedule %s met a 429; retrying soon", occurrence.key, schedule.id
+                    )
+                    await self._after_transient_failure(
+                        claim,
+                        timedelta(seconds=retry_delay(max(rate_limited, 1.0))),
+                        tally,
+                        rate_limited=True,
+                    )
+                elif isinstance(exc, TransientDeliveryError):
+                    log.warning(
+                        "Delivery of occurrence %s of schedule %s failed (%s)",
+                        occurrence.key,
+                        schedule.id,
+                        exc.reason,
+                    )
+                    await self._after_transient_failure(claim, exc.retry_after, tally)
+                else:
+                    log.exception(
+                        "Handler for kind %r raised delivering occurrence %s of schedule %s",
+                        schedule.kind,
+                        occurrence.key,
+                        schedule.id,
+                    )
+                    await self._after_transient_failure(claim, None, tally)
             else:
                 await self._after_success(claim, tally)
         except Exception:
@@ -746,6 +777,11 @@ class ScheduleEngine:
             ", recovered" if occurrence.recovered else "",
         )
         tally.sent += 1
+        self._count(schedule.kind, "sent")
+        if self.metrics is not None:
+            self.metrics.lateness.labels(schedule.kind).observe(
+                max((now - occurrence.due_at).total_seconds(), 0)
+            )
 
     async def _after_permanent_failure(self, claim: _Claim, reason: str, tally: TickReport) -> None:
         """Mark the occurrence 'failed' and pause its schedule with ``reason``."""
@@ -765,17 +801,25 @@ class ScheduleEngine:
         )
         tally.failed += 1
         tally.paused += int(paused)
+        self._count(claim.occurrence.schedule.kind, "paused")
 
     async def _after_transient_failure(
-        self, claim: _Claim, retry_after: timedelta | None, tally: TickReport
+        self, claim: _Claim, retry_after: timedelta | None, tally: TickReport, *, rate_limited: bool = False
     ) -> None:
-        """Release the occurrence for a retry after a backoff, or mark it 'failed' past the grace window."""
+        """Release the occurrence for a retry after a backoff, or mark it 'failed' past the grace window.
+
+        ``rate_limited``: the attempt met a 429; it is retried after ``retry_after`` alone and does not
+        count as an attempt, so no backoff grows from it.
+        """
         occurrence = claim.occurrence
         schedule = occurrence.schedule
         now = self._clock.now()
         delay = self._backoff(occurrence.attempt)
-        if retry_after is not None:
+        if rate_limited and retry_after is not None:
+            delay = retry_after
+        elif retry_after is not None:
             delay = max(delay, retry_after)
+        attempts = occurrence.attempt - 1 if rate_limited else occurrence.attempt
         retry_at = now + delay
         if retry_at - occurrence.due_at > self._grace:
             async with self._db.transaction() as tx:
@@ -793,6 +837,7 @@ class ScheduleEngine:
                 occurrence.attempt,
             )
             tally.failed += 1
+            self._count(schedule.kind, "failed")
             return
         if not schedule.is_one_shot:
             # Never push the row past its next regular occurrence, which supersedes this one.
@@ -804,7 +849,7 @@ class ScheduleEngine:
                 seen_next_run_at=claim.claimed_next_run_at,
                 next_run_at=retry_at,
                 pending_due_at=occurrence.due_at,
-                attempts=occurrence.attempt,
+                attempts=attempts,
             )
             if rescheduled:
                 await schedules.release_occurrence_in(tx, schedule.id, occurrence.key)
@@ -821,6 +866,7 @@ class ScheduleEngine:
                 occurrence.attempt,
             )
             tally.retrying += 1
+            self._count(schedule.kind, "rate_limited" if rate_limited else "retrying")
         else:
             log.warning(
                 "Schedule %s changed while occurrence %s was in flight; not retrying it",
@@ -828,6 +874,12 @@ class ScheduleEngine:
                 occurrence.key,
             )
             tally.failed += 1
+            self._count(schedule.kind, "failed")
+
+    def _count(self, kind: str, outcome: str) -> None:
+        """Count one delivery outcome in the metrics, if there are any."""
+        if self.metrics is not None:
+            self.metrics.deliveries.labels(kind, outcome).inc()
 
     def _backoff(self, attempt: int) -> timedelta:
         """Return the wait before retrying after failed attempt number ``attempt``."""

@@ -10,15 +10,10 @@ one prompt and every person with exactly one check-in DM.
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO
 
 import pytest
 
@@ -34,11 +29,11 @@ from bot.prompts import posting
 from bot.schedule.recurrence import Recurrence, parse_local_time
 from bot.schedule.shards import shard_of
 from tests.backends import PostgresDatabases, database_url_for
+from tests.e2e.processes import BotProcess, bot_environment
 from tests.seeding import configure_daily_prompts
 
 pytestmark = pytest.mark.e2e
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARDS = 2
 SERVERS_PER_SHARD = 10
 PEOPLE = 16
@@ -47,50 +42,6 @@ SEND_RATE = "4"
 DUE_IN = timedelta(seconds=6)
 DEADLINE_SECONDS = 90.0
 DAILY_AT_NINE_UTC = Recurrence("UTC", parse_local_time("09:00"))
-
-
-class BotProcess:
-    """One ``python -m bot`` process running one shard, logging to a file."""
-
-    def __init__(self, shard: int, env: dict[str, str], log_dir: Path) -> None:
-        self.shard = shard
-        self.env = {**env, "SHARD_IDS": str(shard)}
-        self.log_path = log_dir / f"shard-{shard}.log"
-        self.process: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
-
-    def start(self) -> None:
-        """Start (or start again) the process, appending to its log."""
-        self._log = self.log_path.open("ab")
-        # The working directory is the test's own, so no developer .env is read.
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot"],
-            cwd=self.log_path.parent,
-            env=self.env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown, no bookkeeping, exactly like a crash."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        """Ask the process to stop, killing it if it does not."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        if self._log is not None:
-            self._log.close()
-
-    def log_tail(self) -> str:
-        """Return the end of the log, for failure messages."""
-        return self.log_path.read_text(errors="replace")[-4000:]
 
 
 @pytest.fixture
@@ -105,22 +56,18 @@ def processes(
     fake_discord: FakeDiscord, postgres_url: str, tmp_path: Path
 ) -> Iterator[dict[int, BotProcess]]:
     """The two shard processes (not started), stopped at teardown."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("DISCORD_", "HEARTH_"))}
-    env.update(
-        {
-            "PYTHONPATH": str(REPO_ROOT),
-            "DISCORD_TOKEN": fake_discord.world.token,
-            "DISCORD_API_BASE": fake_discord.api_base,
-            "DATABASE_URL": postgres_url,
-            "SHARD_COUNT": str(SHARDS),
-            "SCHEDULER_TICK_SECONDS": "1",
-            "SCHEDULED_SEND_RATE": SEND_RATE,
-            "LOG_LEVEL": "INFO",
-            # Processes that share a database must be given the same key; none is made for them.
-            "HEARTH_DATA_KEY": generate_key(),
-        }
+    env = bot_environment(
+        DISCORD_TOKEN=fake_discord.world.token,
+        DISCORD_API_BASE=fake_discord.api_base,
+        DATABASE_URL=postgres_url,
+        SHARD_COUNT=str(SHARDS),
+        SCHEDULER_TICK_SECONDS="1",
+        SCHEDULED_SEND_RATE=SEND_RATE,
+        LOG_LEVEL="INFO",
+        # Processes that share a database must be given the same key; none is made for them.
+        HEARTH_DATA_KEY=generate_key(),
     )
-    bots = {shard: BotProcess(shard, env, tmp_path) for shard in range(SHARDS)}
+    bots = {shard: BotProcess(str(shard), env, tmp_path) for shard in range(SHARDS)}
     yield bots
     for bot in bots.values():
         bot.stop()
@@ -192,10 +139,10 @@ async def wait_until(condition: Callable[[], bool], processes: dict[int, BotProc
     deadline = time.monotonic() + DEADLINE_SECONDS
     while not condition():
         for bot in processes.values():
-            if bot.process is not None and bot.process.poll() not in (None, -signal.SIGKILL):
-                pytest.fail(f"shard {bot.shard} exited early:\n{bot.log_tail()}")
+            if bot.exited_early():
+                pytest.fail(f"{bot.name} exited early:\n{bot.log_tail()}")
         if time.monotonic() > deadline:
-            logs = "\n".join(f"--- shard {b.shard}\n{b.log_tail()}" for b in processes.values())
+            logs = "\n".join(f"--- {b.name}\n{b.log_tail()}" for b in processes.values())
             pytest.fail(f"timed out waiting for {what}\n{logs}")
         await asyncio.sleep(0.1)
 
@@ -251,3 +198,41 @@ async def test_two_shard_processes_deliver_everything_exactly_once_across_a_sigk
     assert statuses == {"sent": len(servers) + len(people)}, statuses
     # Each server's prompt was claimed by the process running its shard.
     assert prompt_claimants == {g.id: f"shards {shard_of(g.id, SHARDS)} of {SHARDS}" for g in servers}
+
+
+async def test_two_processes_stay_inside_one_global_limit_and_space_their_identifies(
+    driver: Driver, fake_discord: FakeDiscord, processes: dict[int, BotProcess], postgres_url: str
+) -> None:
+    """Two processes started together, each pacing half of the token's 4/s: no global 429 at 10/s.
+
+    Before, each process paced the whole rate by itself. The fake counts its global limit across
+    both processes' connections and refuses an IDENTIFY within 5 s of another in its bucket.
+    """
+    fake_discord.enable_rate_limits(
+        global_limit=10, global_per=1.0, routes={"POST /channels/{channel_id}/messages": (5, 5.0)}
+    )
+    fake_discord.gateway.enforce_identify_spacing = True
+    owner = driver.add_user("owner")
+    by_shard = await driver.add_guilds_on_shards(owner, SHARDS, per_shard=SERVERS_PER_SHARD)
+    servers = [guild for guilds in by_shard.values() for guild in guilds]
+
+    def channel_of(guild: Guild) -> Channel:
+        return driver.world.channels[guild.channel_ids[0]]
+
+    await seed(postgres_url, servers, [], channel_of, datetime.now(UTC) + DUE_IN)
+    for bot in processes.values():
+        bot.start()
+
+    def everything_posted() -> bool:
+        return all(driver.messages_in(channel_of(g)) for g in servers)
+
+    await wait_until(everything_posted, processes, "every prompt")
+    await asyncio.sleep(2)
+
+    assert {g.id: len(driver.messages_in(channel_of(g))) for g in servers} == {g.id: 1 for g in servers}
+    assert [hit for hit in fake_discord.rate_limit_hits if hit.scope == "global"] == []
+    gateway = fake_discord.gateway
+    assert gateway.identifies_refused == []
+    [gaps] = gateway.identify_gaps().values()
+    assert len(gaps) == SHARDS - 1
+    assert all(gap >= 5.0 for gap in gaps), gaps

@@ -433,6 +433,14 @@ async def fetch_due_rows(
     return await tx.fetch_all(sql, params)
 
 
+async def count_due(db: Database, now: datetime) -> int:
+    """Return how many unpaused schedules are due at ``now`` (the backlog, for metrics)."""
+    row = await db.fetch_one(
+        "SELECT COUNT(*) AS n FROM schedules WHERE paused = 0 AND next_run_at <= ?", (to_unix(now),)
+    )
+    return 0 if row is None else int(row["n"])
+
+
 async def fetch_schedule_in(tx: Transaction, schedule_id: int) -> Schedule | None:
     """Return the schedule with ``schedule_id`` inside a transaction, or None."""
     row = await tx.fetch_one("SELECT * FROM schedules WHERE id = ?", (schedule_id,))
