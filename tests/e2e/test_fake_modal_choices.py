@@ -10,7 +10,7 @@ import pytest
 
 from bot.content.checkins import load_checkin_content
 from bot.content.library import CONTENT_DIR
-from cogs.checkins import CheckinForm
+from cogs._checkin_form import CheckinForm
 from tests.e2e.fake_discord.errors import ApiError
 from tests.e2e.fake_discord.messages import validate_modal
 

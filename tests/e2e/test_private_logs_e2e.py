@@ -10,7 +10,7 @@ import pytest
 
 from bot.app import HearthBot
 from bot.clock import ManualClock
-from cogs.checkins import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
+from cogs._checkin_form import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
 from tests.e2e.conftest import BotRunner, StandardWorld
 from tests.e2e.driver import Driver
 from tests.e2e.test_prompts_e2e import MORNING, answer, setup_prompts

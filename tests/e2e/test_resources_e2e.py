@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import HearthBot
 from bot.db.repos import checkins
-from cogs.checkins import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
+from cogs._checkin_form import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
 from tests.e2e.conftest import StandardWorld
 from tests.e2e.driver import Driver
 from tests.e2e.fake_discord.interactions import InteractionHandle
