@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
+import aiohttp
 import discord
 
 from bot.db.database import Database
@@ -23,6 +25,18 @@ DM_UNDELIVERABLE_NOTICE = (
     "messages from members of a server we share (Server menu > Privacy Settings), then set up the "
     "check-in or reminder again and I'll send a test message."
 )
+
+
+# A DM that fails on the way (not refused by Discord): worth trying again later.
+PASSING_FAILURES = (discord.HTTPException, aiohttp.ClientError, TimeoutError)
+
+
+class OptIn(StrEnum):
+    """How the DM that opts someone in to DMs went."""
+
+    SENT = "sent"
+    REFUSED = "refused"
+    FAILED = "failed"
 
 
 class DmUndeliverableError(PermanentDeliveryError):
@@ -61,3 +75,23 @@ async def send_dm(
         await users.mark_dm_undeliverable(db, user_id, now)
         log.info("DMs to user %s are refused (code %s); paused", user_id, error.code)
         raise DmUndeliverableError(user_id) from None
+
+
+async def send_opt_in_dm(
+    client: discord.Client, db: Database, user_id: int, now: datetime, **send: Any
+) -> OptIn:
+    """Send the test DM of a command that asks for DMs, trying afresh after an earlier refusal.
+
+    Asking for DMs is the person saying they can receive them again. If Discord
+    still refuses, the command's reply says so, so their next command need not
+    repeat it (the pending notice is taken).
+    """
+    await users.clear_dm_undeliverable(db, user_id)
+    try:
+        await send_dm(client, db, user_id, now, **send)
+    except DmUndeliverableError:
+        await users.take_dm_notice(db, user_id)
+        return OptIn.REFUSED
+    except PASSING_FAILURES:
+        return OptIn.FAILED
+    return OptIn.SENT

@@ -13,15 +13,14 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.db.repos import circles, gratitude
 from bot.db.repos.gratitude import GratitudeConfig
 from bot.errors import InvalidInputError, MissingPermissionsError
+from bot.gratitude import service
 from bot.gratitude.weekly import (
     DEFAULT_DIGEST_TIME,
     DEFAULT_DIGEST_WEEKDAY,
     WEEKDAY_NAMES,
     next_digest_time,
-    save_schedules,
     server_timezone,
 )
 from bot.prompts.permissions import bot_permissions_in, missing_permissions, require_manage_guild
@@ -65,7 +64,7 @@ async def config_embed(bot: HearthBot, config: GratitudeConfig) -> discord.Embed
         inline=False,
     )
     if config.rotation:
-        count = len(await circles.members(bot.db, config.guild_id))
+        count = await service.circle_size(bot.db, config.guild_id)
         rotation = texts("setup.rotation_on", count=count, join=directory.mention("circle join"))
     else:
         rotation = texts("setup.rotation_off")
@@ -90,7 +89,7 @@ async def setup_gratitude(
     texts = bot.content.gratitude
     require_manage_guild(interaction.permissions, texts("setup.need_manage_server"))
     guild = guild_of(interaction)
-    previous = await gratitude.get_config(bot.db, guild.id)
+    previous = await service.config_of(bot.db, guild.id)
     if digest_time is None:
         digest_time = previous.digest_time if previous else DEFAULT_DIGEST_TIME
     try:
@@ -112,8 +111,7 @@ async def setup_gratitude(
         raise MissingPermissionsError(
             texts("setup.missing_permissions", channel=channel.mention, missing=join_labels(missing))
         )
-    now = bot.clock.now()
-    config = await gratitude.save_config(
+    config = await service.configure(
         bot.db,
         GratitudeConfig(
             guild_id=guild.id,
@@ -124,10 +122,8 @@ async def setup_gratitude(
             rotation=rotation_on,
             configured_by=interaction.user.id,
         ),
-        now,
+        bot.clock.now(),
     )
-    await save_schedules(bot, config, now)
-    log.info("Gratitude set up in guild %s by user %s", guild.id, interaction.user.id)
     await send_private(interaction, embed=await config_embed(bot, config))
 
 

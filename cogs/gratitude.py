@@ -5,15 +5,14 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.db.repos import gratitude, users
 from bot.db.repos.gratitude import Card
-from bot.dm import DmUndeliverableError, send_dm
+from bot.dm import OptIn, send_opt_in_dm
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError, UserFacingError
+from bot.gratitude import service
 from bot.gratitude.cards import build_recent_embed, card_link, modal_title, removal_choice
 from bot.gratitude.posting import (
     CardRemovalError,
@@ -240,7 +239,7 @@ class Gratitude(commands.Cog):
         except GratitudeNotConfiguredError:
             raise not_configured_error(self.bot) from None
         except GratitudeChannelError as error:
-            config = await gratitude.get_config(self.bot.db, guild.id)
+            config = await service.config_of(self.bot.db, guild.id)
             raise channel_error(self.bot, config.channel_id if config else 0, error) from None
         except TransientDeliveryError:
             raise UserFacingError(self.bot.content.gratitude("send.failed")) from None
@@ -305,7 +304,7 @@ class Gratitude(commands.Cog):
     async def recent(self, interaction: discord.Interaction[HearthBot]) -> None:
         """Show the server's last 10 cards, privately."""
         guild = guild_of(interaction)
-        cards = await gratitude.recent_cards(self.bot.db, guild.id)
+        cards = await service.recent(self.bot.db, guild.id)
         send = self.bot.command_directory.mention("gratitude send")
         await send_private(interaction, embed=build_recent_embed(self.bot.content.gratitude, cards, send))
 
@@ -319,10 +318,8 @@ class Gratitude(commands.Cog):
         texts = self.bot.content.gratitude
         reference = parse_card_reference(card)
         found: Card | None = None
-        if reference is not None and reference.card_id is not None:
-            found = await gratitude.get_card(self.bot.db, guild.id, reference.card_id)
-        elif reference is not None and reference.message_id is not None:
-            found = await gratitude.get_card_by_message(self.bot.db, guild.id, reference.message_id)
+        if reference is not None:
+            found = await service.find_card(self.bot.db, guild.id, reference)
         # The run-time check Discord can't do for one subcommand of a group everyone uses.
         if not can_manage_messages(interaction, found.channel_id if found else interaction.channel_id or 0):
             raise MissingPermissionsError(texts("remove.need_manage_messages"))
@@ -348,7 +345,7 @@ class Gratitude(commands.Cog):
             return []
         texts = self.bot.content.gratitude
         needle = current.strip().lstrip("#").lower()
-        cards = await gratitude.recent_cards(self.bot.db, interaction.guild.id, limit=100)
+        cards = await service.recent(self.bot.db, interaction.guild.id, limit=100)
         matching = [c for c in cards if not needle or needle in str(c.id) or needle in c.text.lower()]
         return [
             app_commands.Choice(name=removal_choice(texts, c), value=str(c.id))
@@ -364,31 +361,24 @@ class Gratitude(commands.Cog):
         directory = self.bot.command_directory
         user_id = interaction.user.id
         await interaction.response.defer(ephemeral=True, thinking=True)
-        # Asking for DMs is the person saying they can receive them again: allow one fresh attempt.
-        await users.clear_dm_undeliverable(self.bot.db, user_id)
         now = self.bot.clock.now()
-        try:
-            await send_dm(
-                self.bot,
-                self.bot.db,
-                user_id,
-                now,
-                content=texts("notify.test_dm", off=directory.mention("gratitude notify off")),
-            )
-        except DmUndeliverableError:
-            # We explain it right here, so the next command needn't.
-            await users.take_dm_notice(self.bot.db, user_id)
-            raise UserFacingError(texts("notify.dms_closed")) from None
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
-            raise UserFacingError(texts("notify.dms_closed")) from None
-        await gratitude.set_notify(self.bot.db, user_id, True, now)
+        sent = await send_opt_in_dm(
+            self.bot,
+            self.bot.db,
+            user_id,
+            now,
+            content=texts("notify.test_dm", off=directory.mention("gratitude notify off")),
+        )
+        if sent is not OptIn.SENT:
+            raise UserFacingError(texts("notify.dms_closed"))
+        await service.set_notify(self.bot.db, user_id, True, now)
         await send_private(interaction, texts("notify.on", off=directory.mention("gratitude notify off")))
 
     @notify.command(name="off", description="Stop the DM when someone thanks you")
     async def notify_off(self, interaction: discord.Interaction[HearthBot]) -> None:
         """Turn the DM off."""
         texts = self.bot.content.gratitude
-        await gratitude.set_notify(self.bot.db, interaction.user.id, False, self.bot.clock.now())
+        await service.set_notify(self.bot.db, interaction.user.id, False, self.bot.clock.now())
         on = self.bot.command_directory.mention("gratitude notify on")
         await send_private(interaction, texts("notify.off", on=on))
 

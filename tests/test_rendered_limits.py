@@ -19,7 +19,7 @@ from bot.content.library import Content, load_content
 from bot.privacy.render import erasure_summary
 from bot.repair.statement import PART_LIMITS, Part, Statement
 from bot.ui import EMBED_TOTAL_LIMIT, MESSAGE_LIMIT, embed_fits, message_fits
-from cogs.repair import statement_embed, statement_text
+from cogs._repair_draft import statement_embed, statement_text
 
 # A command mention as CommandDirectory renders it: </name:id> with a 19-digit id.
 MENTION = "</resources:1234567890123456789>"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -92,29 +93,63 @@ async def save_checkin(
     )
 
 
+async def own_checkin(bot: HearthBot, checkin_id: int, user_id: int) -> Checkin | None:
+    """Return a check-in if ``user_id`` wrote it (someone else's is as good as missing)."""
+    return await checkins.get(bot.db, checkin_id, user_id)
+
+
+async def answer_to(bot: HearthBot, user_id: int, key: str) -> Checkin | None:
+    """Return the person's check-in that answered the scheduled DM ``key``, if any."""
+    return await checkins.by_prompt(bot.db, user_id, key)
+
+
+async def update_details(
+    bot: HearthBot,
+    checkin_id: int,
+    user_id: int,
+    *,
+    feelings: Sequence[str],
+    needs: Sequence[str],
+    note: str | None,
+) -> Checkin | None:
+    """Add feelings, needs and a note to the author's own check-in; None if it isn't theirs."""
+    return await checkins.update_details(
+        bot.db,
+        bot.cipher,
+        checkin_id,
+        user_id,
+        feelings=feelings,
+        needs=needs,
+        note=note,
+        now=bot.clock.now(),
+    )
+
+
 # --- the DM schedule ----------------------------------------------------------------------------------
 
 
 async def start_schedule(bot: HearthBot, user_id: int, rule: Recurrence) -> Schedule:
-    """Save (or replace) a person's DM check-ins, unpaused, and remember their timezone."""
+    """Save (or replace) a person's DM check-ins, unpaused, and remember their timezone, all at once."""
     now = bot.clock.now()
-    await users.set_timezone(bot.db, user_id, rule.timezone, now)
-    await schedules.delete_by_owner_key(bot.db, snooze_owner_key(user_id))
-    schedule = await schedules.upsert_recurring(
-        bot.db, kind=SCHEDULE_KIND, owner_key=owner_key(user_id), rule=rule, now=now, user_id=user_id
-    )
-    if schedule.paused:
-        resumed = await schedules.resume(bot.db, schedule.id, now)
-        if resumed is not None:
-            schedule = resumed
+    async with bot.db.transaction() as tx:
+        await users.set_timezone(tx, user_id, rule.timezone, now)
+        await schedules.delete_by_owner_key(tx, snooze_owner_key(user_id))
+        schedule = await schedules.upsert_recurring(
+            tx, kind=SCHEDULE_KIND, owner_key=owner_key(user_id), rule=rule, now=now, user_id=user_id
+        )
+        if schedule.paused:
+            resumed = await schedules.resume(tx, schedule.id, now)
+            if resumed is not None:
+                schedule = resumed
     log.info("DM check-in schedule %s saved", schedule.id)
     return schedule
 
 
 async def stop_schedule(bot: HearthBot, user_id: int) -> bool:
     """Remove a person's DM check-ins (and any pending "Later"); return whether there were any."""
-    stopped = await schedules.delete_by_owner_key(bot.db, owner_key(user_id))
-    snoozed = await schedules.delete_by_owner_key(bot.db, snooze_owner_key(user_id))
+    async with bot.db.transaction() as tx:
+        stopped = await schedules.delete_by_owner_key(tx, owner_key(user_id))
+        snoozed = await schedules.delete_by_owner_key(tx, snooze_owner_key(user_id))
     return stopped or snoozed
 
 

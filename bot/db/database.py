@@ -4,13 +4,20 @@ Repositories write portable SQL with ``?`` or ``:name`` placeholders; each
 backend runs it on its own engine: SQLite (the embedded default, see
 :mod:`bot.db.sqlite`) or PostgreSQL (several bot processes on one database,
 see :mod:`bot.db.postgres`). Never await Discord inside a transaction.
+
+A repository function takes ``db: Database | Transaction``: given the
+database it runs in a transaction of its own; given a transaction (a unit of
+work a service opened with ``async with db.transaction() as tx``) it runs in
+that one, so everything one user action writes commits together or not at all.
+Inside a unit of work, every statement goes through ``tx``: a plain read on the
+database would wait for the transaction's own lock.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Literal, Protocol
 
 Params = Sequence[Any] | dict[str, Any]
@@ -129,3 +136,16 @@ class Database(ABC):
         """Run one statement in its own transaction and return the rows it changed."""
         async with self.transaction() as tx:
             return await tx.execute(sql, params)
+
+
+def atomic(db: Database | Transaction) -> AbstractAsyncContextManager[Transaction]:
+    """Return a new transaction on a database, or the caller's open one (which commits when it ends)."""
+    if isinstance(db, Transaction):
+        return _joined(db)
+    return db.transaction()
+
+
+@asynccontextmanager
+async def _joined(tx: Transaction) -> AsyncIterator[Transaction]:
+    """Run inside the caller's transaction: nothing to commit or roll back here."""
+    yield tx

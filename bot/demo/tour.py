@@ -27,7 +27,7 @@ from bot.fake_discord import FakeDiscord, InteractionHandle
 from bot.fake_discord.driver import Driver
 from bot.fake_discord.world import Channel, Message, User
 from bot.settings import Settings
-from cogs.checkins import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
+from cogs._checkin_form import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
 
 EXIT_OK = 0
 EXIT_DEMO_FAILED = 1

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.db.database import Database, Transaction, atomic
 from bot.db.repos import circles, gratitude, prompt_config, schedules
 from bot.db.repos.gratitude import Card, DmStatus, GratitudeConfig
 from bot.db.repos.schedules import Schedule
@@ -81,30 +82,32 @@ async def server_timezone(
 
 
 async def _upsert(
-    bot: HearthBot, kind: str, owner_key: str, config: GratitudeConfig, now: datetime
+    tx: Database | Transaction, kind: str, owner_key: str, config: GratitudeConfig, now: datetime
 ) -> Schedule:
     """Create or update one weekly schedule of the server, unpaused."""
     schedule = await schedules.upsert_recurring(
-        bot.db, kind=kind, owner_key=owner_key, rule=weekly_rule(config), now=now, guild_id=config.guild_id
+        tx, kind=kind, owner_key=owner_key, rule=weekly_rule(config), now=now, guild_id=config.guild_id
     )
     if schedule.paused:
-        resumed = await schedules.resume(bot.db, schedule.id, now)
+        resumed = await schedules.resume(tx, schedule.id, now)
         if resumed is not None:
             schedule = resumed
     return schedule
 
 
-async def save_schedules(bot: HearthBot, config: GratitudeConfig, now: datetime) -> Schedule:
+async def save_schedules(db: Database | Transaction, config: GratitudeConfig, now: datetime) -> Schedule:
     """Create or update the digest schedule (and the rotation's, or remove it); return the digest's.
 
     Saving the configuration again is also how an admin restarts a digest
-    that paused because the channel could not be used.
+    that paused because the channel could not be used. Pass the transaction
+    that saves the configuration, so both change together.
     """
-    digest = await _upsert(bot, DIGEST_KIND, digest_owner_key(config.guild_id), config, now)
-    if config.rotation:
-        await _upsert(bot, ROTATION_KIND, rotation_owner_key(config.guild_id), config, now)
-    else:
-        await schedules.delete_by_owner_key(bot.db, rotation_owner_key(config.guild_id))
+    async with atomic(db) as tx:
+        digest = await _upsert(tx, DIGEST_KIND, digest_owner_key(config.guild_id), config, now)
+        if config.rotation:
+            await _upsert(tx, ROTATION_KIND, rotation_owner_key(config.guild_id), config, now)
+        else:
+            await schedules.delete_by_owner_key(tx, rotation_owner_key(config.guild_id))
     return digest
 
 

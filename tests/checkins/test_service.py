@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import pytest
 
 from bot.checkins import service
 from bot.checkins.form import CheckinAnswers
 from bot.clock import ManualClock
 from bot.content.library import Content, load_content
 from bot.crypto import DataCipher
-from bot.db.database import Database
+from bot.db.database import Database, IntegrityError, Transaction
 from bot.db.repos import schedules, users
 from bot.db.repos.checkins import CheckinSource
 from bot.db.timestamps import to_unix
@@ -44,6 +47,22 @@ async def test_start_schedule_saves_resumes_and_remembers_the_timezone(db: Datab
     await schedules.pause(db, first.id, "direct messages to this person are refused")
     again = await service.start_schedule(bot, ALICE, KOLKATA)  # type: ignore[arg-type]
     assert again.id == first.id and not again.paused
+
+
+async def test_a_failed_schedule_write_changes_nothing(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The schedule upsert fails after the timezone was saved and "Later" dropped: both come back."""
+    bot = StandInBot(db)
+    await service.snooze(bot, ALICE)  # type: ignore[arg-type]
+
+    async def refused(tx: Database | Transaction, *args: Any, **kwargs: Any) -> None:
+        await tx.execute("INSERT INTO schedules (kind) VALUES (NULL)")
+
+    monkeypatch.setattr(schedules, "upsert_recurring", refused)
+    with pytest.raises(IntegrityError):
+        await service.start_schedule(bot, ALICE, KOLKATA)  # type: ignore[arg-type]
+    assert await users.get(db, ALICE) is None
+    assert await schedules.get_by_owner_key(db, service.snooze_owner_key(ALICE)) is not None
+    assert await schedules.get_by_owner_key(db, service.owner_key(ALICE)) is None
 
 
 async def test_snooze_and_stop(db: Database) -> None:

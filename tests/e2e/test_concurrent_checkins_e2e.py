@@ -12,7 +12,7 @@ from bot.fake_discord.driver import Driver
 from bot.fake_discord.interactions import InteractionHandle
 from bot.fake_discord.world import Channel, User
 from bot.view_store import FORM_CLOSED, FORM_DUPLICATE, NO_LONGER_AVAILABLE
-from cogs.checkins import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
+from cogs._checkin_form import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
 from tests.e2e.conftest import BotRunner, StandardWorld
 from tests.e2e.test_checkins_e2e import final_reply
 

@@ -15,7 +15,7 @@ from bot.db.repos import prompt_config, reminders, suggestions
 from bot.fake_discord.driver import Driver
 from bot.fake_discord.interactions import InteractionHandle
 from bot.fake_discord.world import Message
-from cogs.checkins import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
+from cogs._checkin_form import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
 from tests.e2e.conftest import BotRunner, StandardWorld
 
 pytestmark = pytest.mark.e2e

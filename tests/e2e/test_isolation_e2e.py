@@ -10,7 +10,7 @@ from bot.app import HearthBot
 from bot.db.repos import checkins, prompt_config, reminders
 from bot.fake_discord.driver import Driver
 from bot.fake_discord.interactions import InteractionHandle
-from cogs.checkins import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
+from cogs._checkin_form import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
 from tests.e2e.conftest import StandardWorld
 
 pytestmark = pytest.mark.e2e

@@ -6,7 +6,7 @@ import pytest
 
 from bot.db.connect import connect_database
 from bot.fake_discord.driver import Driver
-from cogs.checkins import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
+from cogs._checkin_form import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
 from tests.e2e.conftest import BotRunner, StandardWorld
 from tests.privacy.raw import assert_file_hides
 

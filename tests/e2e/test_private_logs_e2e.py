@@ -11,7 +11,7 @@ import pytest
 from bot.app import HearthBot
 from bot.clock import ManualClock
 from bot.fake_discord.driver import Driver
-from cogs.checkins import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
+from cogs._checkin_form import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
 from tests.e2e.conftest import BotRunner, StandardWorld
 from tests.e2e.test_prompts_e2e import MORNING, answer, setup_prompts
 from tests.e2e.test_reminders_e2e import reply_of

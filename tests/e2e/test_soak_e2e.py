@@ -13,7 +13,7 @@ from bot.db.repos import answers, checkins, prompt_posts
 from bot.fake_discord.driver import Driver
 from bot.fake_discord.interactions import InteractionHandle
 from bot.fake_discord.world import User
-from cogs.checkins import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
+from cogs._checkin_form import FEELINGS_FIELD, NEEDS_FIELD, NOTE_FIELD, SCORE_FIELD
 from tests.e2e.conftest import BotRunner, StandardWorld
 from tests.e2e.test_prompts_e2e import ANSWER_FIELD, MORNING, setup_prompts
 from tests.e2e.test_reveals_e2e import reply_text, shown_answers

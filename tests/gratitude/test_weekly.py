@@ -125,7 +125,7 @@ async def configure(bot: StandIn, **overrides: Any) -> GratitudeConfig:
     }
     values.update(overrides)
     config = await gratitude.save_config(bot.db, GratitudeConfig(**values), bot.clock.now())
-    await save_schedules(as_bot(bot), config, bot.clock.now())
+    await save_schedules(bot.db, config, bot.clock.now())
     return config
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.db.database import Database
+from bot.db.database import Database, Transaction
 from bot.db.timestamps import to_unix
 
 
-async def block(db: Database, blocker_id: int, blocked_id: int, now: datetime) -> bool:
+async def block(db: Database | Transaction, blocker_id: int, blocked_id: int, now: datetime) -> bool:
     """Block ``blocked_id`` for ``blocker_id``; return False if it was blocked already."""
     if blocker_id == blocked_id:
         raise ValueError("a person cannot block themselves")
@@ -25,7 +25,7 @@ async def block(db: Database, blocker_id: int, blocked_id: int, now: datetime) -
     return changed == 1
 
 
-async def unblock(db: Database, blocker_id: int, blocked_id: int) -> bool:
+async def unblock(db: Database | Transaction, blocker_id: int, blocked_id: int) -> bool:
     """Lift a block; return whether there was one."""
     changed = await db.execute(
         "DELETE FROM user_blocks WHERE blocker_id = ? AND blocked_id = ?", (blocker_id, blocked_id)
@@ -33,7 +33,7 @@ async def unblock(db: Database, blocker_id: int, blocked_id: int) -> bool:
     return changed == 1
 
 
-async def is_blocked(db: Database, blocker_id: int, blocked_id: int) -> bool:
+async def is_blocked(db: Database | Transaction, blocker_id: int, blocked_id: int) -> bool:
     """Return whether ``blocker_id`` stopped messages from ``blocked_id``."""
     row = await db.fetch_one(
         "SELECT 1 FROM user_blocks WHERE blocker_id = ? AND blocked_id = ?", (blocker_id, blocked_id)
@@ -41,7 +41,7 @@ async def is_blocked(db: Database, blocker_id: int, blocked_id: int) -> bool:
     return row is not None
 
 
-async def blocked_by(db: Database, blocker_id: int) -> list[int]:
+async def blocked_by(db: Database | Transaction, blocker_id: int) -> list[int]:
     """Return the people ``blocker_id`` blocked, for their data export."""
     rows = await db.fetch_all(
         "SELECT blocked_id FROM user_blocks WHERE blocker_id = ? ORDER BY created_at, blocked_id",
@@ -50,6 +50,6 @@ async def blocked_by(db: Database, blocker_id: int) -> list[int]:
     return [int(row["blocked_id"]) for row in rows]
 
 
-async def delete_by_blocker(db: Database, blocker_id: int) -> int:
+async def delete_by_blocker(db: Database | Transaction, blocker_id: int) -> int:
     """Erase every block a person made; return how many."""
     return await db.execute("DELETE FROM user_blocks WHERE blocker_id = ?", (blocker_id,))

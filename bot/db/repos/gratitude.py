@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from bot.db.database import Database, Row
+from bot.db.database import Database, Row, Transaction, atomic
 from bot.db.timestamps import from_unix, to_unix
 
 RECENT_LIMIT = 10
@@ -88,9 +88,9 @@ def _config_from_row(row: Row) -> GratitudeConfig:
     )
 
 
-async def save_config(db: Database, config: GratitudeConfig, now: datetime) -> GratitudeConfig:
+async def save_config(db: Database | Transaction, config: GratitudeConfig, now: datetime) -> GratitudeConfig:
     """Create or replace a server's gratitude configuration and return it as stored."""
-    async with db.transaction() as tx:
+    async with atomic(db) as tx:
         rows = await tx.fetch_all(
             "INSERT INTO gratitude_configs (guild_id, channel_id, digest_weekday, digest_time, timezone,"
             " rotation, configured_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -113,7 +113,7 @@ async def save_config(db: Database, config: GratitudeConfig, now: datetime) -> G
     return _config_from_row(rows[0])
 
 
-async def get_config(db: Database, guild_id: int) -> GratitudeConfig | None:
+async def get_config(db: Database | Transaction, guild_id: int) -> GratitudeConfig | None:
     """Return a server's gratitude configuration, or None if it has no gratitude channel."""
     row = await db.fetch_one("SELECT * FROM gratitude_configs WHERE guild_id = ?", (guild_id,))
     return None if row is None else _config_from_row(row)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.db.database import Database, Row
+from bot.db.database import Database, Row, Transaction, atomic
 from bot.db.timestamps import from_unix, to_unix
 
 
@@ -65,7 +65,7 @@ def _nudge(row: Row) -> Nudge:
 
 
 async def create(
-    db: Database,
+    db: Database | Transaction,
     *,
     user_id: int,
     guild_id: int,
@@ -75,7 +75,7 @@ async def create(
     cap: int,
 ) -> Reminder | None:
     """Store a new reminder, or return None if the person already has ``cap`` of them."""
-    async with db.transaction() as tx:
+    async with atomic(db) as tx:
         row = await tx.fetch_one(
             "SELECT COUNT(*) AS n FROM appreciation_reminders WHERE user_id = ?", (user_id,)
         )
@@ -89,13 +89,13 @@ async def create(
     return _reminder(rows[0])
 
 
-async def get(db: Database, reminder_id: int) -> Reminder | None:
+async def get(db: Database | Transaction, reminder_id: int) -> Reminder | None:
     """Return one reminder, or None."""
     row = await db.fetch_one("SELECT * FROM appreciation_reminders WHERE id = ?", (reminder_id,))
     return None if row is None else _reminder(row)
 
 
-async def get_own(db: Database, reminder_id: int, user_id: int) -> Reminder | None:
+async def get_own(db: Database | Transaction, reminder_id: int, user_id: int) -> Reminder | None:
     """Return a reminder only if ``user_id`` owns it (someone else's is as good as missing)."""
     row = await db.fetch_one(
         "SELECT * FROM appreciation_reminders WHERE id = ? AND user_id = ?", (reminder_id, user_id)
@@ -103,7 +103,7 @@ async def get_own(db: Database, reminder_id: int, user_id: int) -> Reminder | No
     return None if row is None else _reminder(row)
 
 
-async def for_user(db: Database, user_id: int) -> list[Reminder]:
+async def for_user(db: Database | Transaction, user_id: int) -> list[Reminder]:
     """Return a person's reminders, oldest first."""
     rows = await db.fetch_all(
         "SELECT * FROM appreciation_reminders WHERE user_id = ? ORDER BY id", (user_id,)
@@ -111,13 +111,13 @@ async def for_user(db: Database, user_id: int) -> list[Reminder]:
     return [_reminder(row) for row in rows]
 
 
-async def count_for_user(db: Database, user_id: int) -> int:
+async def count_for_user(db: Database | Transaction, user_id: int) -> int:
     """Return how many reminders a person has."""
     row = await db.fetch_one("SELECT COUNT(*) AS n FROM appreciation_reminders WHERE user_id = ?", (user_id,))
     return 0 if row is None else int(row["n"])
 
 
-async def delete_own(db: Database, reminder_id: int, user_id: int) -> bool:
+async def delete_own(db: Database | Transaction, reminder_id: int, user_id: int) -> bool:
     """Delete a reminder (and its nudges) if ``user_id`` owns it; return whether it did."""
     return (
         await db.execute(
@@ -127,7 +127,7 @@ async def delete_own(db: Database, reminder_id: int, user_id: int) -> bool:
     )
 
 
-async def idea_history(db: Database, reminder_id: int) -> list[str]:
+async def idea_history(db: Database | Transaction, reminder_id: int) -> list[str]:
     """Return the ideas a reminder sent, oldest first."""
     rows = await db.fetch_all(
         "SELECT idea_id FROM appreciation_nudges WHERE reminder_id = ? ORDER BY id", (reminder_id,)
@@ -136,10 +136,10 @@ async def idea_history(db: Database, reminder_id: int) -> list[str]:
 
 
 async def record_nudge(
-    db: Database, reminder_id: int, occurrence_key: str, idea_id: str, now: datetime
+    db: Database | Transaction, reminder_id: int, occurrence_key: str, idea_id: str, now: datetime
 ) -> Nudge:
     """Record the nudge of one occurrence; a retry of the same occurrence gets the first one back."""
-    async with db.transaction() as tx:
+    async with atomic(db) as tx:
         await tx.execute(
             "INSERT INTO appreciation_nudges (reminder_id, occurrence_key, idea_id, sent_at)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (occurrence_key) DO NOTHING",
@@ -153,13 +153,13 @@ async def record_nudge(
     return _nudge(row)
 
 
-async def get_nudge(db: Database, nudge_id: int) -> Nudge | None:
+async def get_nudge(db: Database | Transaction, nudge_id: int) -> Nudge | None:
     """Return one nudge, or None."""
     row = await db.fetch_one("SELECT * FROM appreciation_nudges WHERE id = ?", (nudge_id,))
     return None if row is None else _nudge(row)
 
 
-async def snooze_nudge(db: Database, nudge_id: int, until: datetime) -> bool:
+async def snooze_nudge(db: Database | Transaction, nudge_id: int, until: datetime) -> bool:
     """Note that a nudge comes back at ``until``; return whether it exists."""
     changed = await db.execute(
         "UPDATE appreciation_nudges SET snoozed_until = ? WHERE id = ?", (to_unix(until), nudge_id)
@@ -167,7 +167,7 @@ async def snooze_nudge(db: Database, nudge_id: int, until: datetime) -> bool:
     return changed == 1
 
 
-async def mark_done(db: Database, nudge_id: int, now: datetime) -> bool:
+async def mark_done(db: Database | Transaction, nudge_id: int, now: datetime) -> bool:
     """Record that the nudge was acted on; return False if it was already done (or is gone)."""
     changed = await db.execute(
         "UPDATE appreciation_nudges SET done_at = ?, snoozed_until = NULL WHERE id = ? AND done_at IS NULL",
@@ -176,7 +176,7 @@ async def mark_done(db: Database, nudge_id: int, now: datetime) -> bool:
     return changed == 1
 
 
-async def nudges_of(db: Database, reminder_id: int) -> list[Nudge]:
+async def nudges_of(db: Database | Transaction, reminder_id: int) -> list[Nudge]:
     """Return every nudge a reminder sent, oldest first (for its owner's export)."""
     rows = await db.fetch_all(
         "SELECT * FROM appreciation_nudges WHERE reminder_id = ? ORDER BY id", (reminder_id,)
@@ -184,11 +184,11 @@ async def nudges_of(db: Database, reminder_id: int) -> list[Nudge]:
     return [_nudge(row) for row in rows]
 
 
-async def delete_for_user(db: Database, user_id: int) -> int:
+async def delete_for_user(db: Database | Transaction, user_id: int) -> int:
     """Erase every reminder of a person (their nudges go with them); return how many."""
     return await db.execute("DELETE FROM appreciation_reminders WHERE user_id = ?", (user_id,))
 
 
-async def delete_for_guild(db: Database, guild_id: int) -> int:
+async def delete_for_guild(db: Database | Transaction, guild_id: int) -> int:
     """Delete every reminder set up in a server (their nudges go with them); return how many."""
     return await db.execute("DELETE FROM appreciation_reminders WHERE guild_id = ?", (guild_id,))

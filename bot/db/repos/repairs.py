@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.crypto import DataCipher
-from bot.db.database import Database, Row, Transaction
+from bot.db.database import Database, Row, Transaction, atomic
 from bot.db.timestamps import from_unix, to_unix
 from bot.privacy.registry import SealedColumn
 from bot.repair.statement import Statement
@@ -108,7 +108,7 @@ def _from_row(row: Row) -> RepairRequest:
 
 
 async def create_draft(
-    db: Database,
+    db: Database | Transaction,
     *,
     initiator_id: int,
     recipient_id: int,
@@ -117,7 +117,7 @@ async def create_draft(
     stale_before: datetime,
 ) -> RepairRequest:
     """Start a draft, replacing the initiator's earlier draft to the same person and dropping stale ones."""
-    async with db.transaction() as tx:
+    async with atomic(db) as tx:
         await tx.execute(
             "DELETE FROM repair_requests WHERE status = ? AND (created_at < ?"
             " OR (initiator_id = ? AND recipient_id = ?))",
@@ -131,7 +131,7 @@ async def create_draft(
     return _from_row(rows[0])
 
 
-async def get(db: Database, request_id: int) -> RepairRequest | None:
+async def get(db: Database | Transaction, request_id: int) -> RepairRequest | None:
     """Return one request, or None."""
     row = await db.fetch_one("SELECT * FROM repair_requests WHERE id = ?", (request_id,))
     return None if row is None else _from_row(row)
@@ -152,7 +152,7 @@ def open_statement(request: RepairRequest, cipher: DataCipher) -> Statement | No
 
 
 async def save_statement(
-    db: Database, cipher: DataCipher, request_id: int, initiator_id: int, statement: Statement
+    db: Database | Transaction, cipher: DataCipher, request_id: int, initiator_id: int, statement: Statement
 ) -> bool:
     """Store the draft's statement, sealed; return False unless it is still the initiator's draft."""
     changed = await db.execute(
@@ -185,22 +185,28 @@ async def _attempts_since(
 
 
 async def attempts_since(
-    db: Database, initiator_id: int, recipient_id: int, since: datetime
+    db: Database | Transaction, initiator_id: int, recipient_id: int, since: datetime
 ) -> list[datetime]:
     """Return when the initiator pressed Send for this person after ``since``, oldest first."""
-    async with db.transaction() as tx:
+    async with atomic(db) as tx:
         return await _attempts_since(tx, initiator_id, recipient_id, since)
 
 
 async def begin_send(
-    db: Database, request_id: int, initiator_id: int, now: datetime, *, since: datetime, limit: int
+    db: Database | Transaction,
+    request_id: int,
+    initiator_id: int,
+    now: datetime,
+    *,
+    since: datetime,
+    limit: int,
 ) -> SendStart:
     """Claim a draft for sending, unless it is not a draft any more or the per-day cap is reached.
 
     The claim and the cap check happen in one transaction, so two presses of
     Send (or two drafts) cannot get past the cap together.
     """
-    async with db.transaction() as tx:
+    async with atomic(db) as tx:
         row = await tx.fetch_one(
             "SELECT * FROM repair_requests WHERE id = ? AND initiator_id = ? AND status = ?",
             (request_id, initiator_id, RepairStatus.DRAFT.value),
@@ -218,7 +224,7 @@ async def begin_send(
 
 
 async def mark_sent(
-    db: Database, request_id: int, *, channel_id: int, message_id: int, now: datetime
+    db: Database | Transaction, request_id: int, *, channel_id: int, message_id: int, now: datetime
 ) -> None:
     """Record delivery: where the recipient's copy is; the stored statement is cleared."""
     await db.execute(
@@ -228,7 +234,7 @@ async def mark_sent(
     )
 
 
-async def mark_undelivered(db: Database, request_id: int) -> None:
+async def mark_undelivered(db: Database | Transaction, request_id: int) -> None:
     """Record that the DM could not be delivered (closed DMs or a block); the statement is cleared."""
     await db.execute(
         "UPDATE repair_requests SET status = ?,"
@@ -237,7 +243,7 @@ async def mark_undelivered(db: Database, request_id: int) -> None:
     )
 
 
-async def revert_send(db: Database, request_id: int) -> None:
+async def revert_send(db: Database | Transaction, request_id: int) -> None:
     """Put a request whose DM failed for a passing reason back to draft; the attempt does not count."""
     await db.execute(
         "UPDATE repair_requests SET status = ?, attempted_at = NULL WHERE id = ? AND status = ?",
@@ -246,10 +252,10 @@ async def revert_send(db: Database, request_id: int) -> None:
 
 
 async def record_answer(
-    db: Database, request_id: int, recipient_id: int, answer: RepairAnswer, now: datetime
+    db: Database | Transaction, request_id: int, recipient_id: int, answer: RepairAnswer, now: datetime
 ) -> RepairRequest | None:
     """Record the recipient's answer (they may change it); None if it is not theirs to answer now."""
-    async with db.transaction() as tx:
+    async with atomic(db) as tx:
         rows = await tx.fetch_all(
             "UPDATE repair_requests SET status = ?, answer = ?, answered_at = ?"
             " WHERE id = ? AND recipient_id = ? AND status IN (?, ?) RETURNING *",
@@ -267,7 +273,7 @@ async def record_answer(
 
 
 async def latest_pending(
-    db: Database, initiator_id: int, recipient_id: int | None = None
+    db: Database | Transaction, initiator_id: int, recipient_id: int | None = None
 ) -> RepairRequest | None:
     """Return the initiator's newest request that is a draft or waits for an answer."""
     sql = "SELECT * FROM repair_requests WHERE initiator_id = ? AND status IN (?, ?)"
@@ -279,12 +285,12 @@ async def latest_pending(
     return None if row is None else _from_row(row)
 
 
-async def withdraw(db: Database, request_id: int, initiator_id: int) -> RepairRequest | None:
+async def withdraw(db: Database | Transaction, request_id: int, initiator_id: int) -> RepairRequest | None:
     """Withdraw a draft (deleted) or an unanswered request (kept as withdrawn, statement cleared).
 
     Returns the request as it was before, or None if there was nothing to withdraw.
     """
-    async with db.transaction() as tx:
+    async with atomic(db) as tx:
         row = await tx.fetch_one(
             "SELECT * FROM repair_requests WHERE id = ? AND initiator_id = ? AND status IN (?, ?)",
             (request_id, initiator_id, RepairStatus.DRAFT.value, RepairStatus.SENT.value),
@@ -303,7 +309,7 @@ async def withdraw(db: Database, request_id: int, initiator_id: int) -> RepairRe
     return before
 
 
-async def initiated_by(db: Database, initiator_id: int) -> list[RepairRequest]:
+async def initiated_by(db: Database | Transaction, initiator_id: int) -> list[RepairRequest]:
     """Return every request a person started, oldest first (for their export)."""
     rows = await db.fetch_all(
         "SELECT * FROM repair_requests WHERE initiator_id = ? ORDER BY id", (initiator_id,)
@@ -311,7 +317,7 @@ async def initiated_by(db: Database, initiator_id: int) -> list[RepairRequest]:
     return [_from_row(row) for row in rows]
 
 
-async def delivered_to(db: Database, recipient_id: int) -> list[RepairRequest]:
+async def delivered_to(db: Database | Transaction, recipient_id: int) -> list[RepairRequest]:
     """Return the requests that reached a person (never others' drafts to them), oldest first."""
     rows = await db.fetch_all(
         "SELECT * FROM repair_requests WHERE recipient_id = ? AND sent_at IS NOT NULL ORDER BY id",
@@ -320,18 +326,18 @@ async def delivered_to(db: Database, recipient_id: int) -> list[RepairRequest]:
     return [_from_row(row) for row in rows]
 
 
-async def delete_initiated_by(db: Database, initiator_id: int) -> int:
+async def delete_initiated_by(db: Database | Transaction, initiator_id: int) -> int:
     """Erase every request a person started; return how many."""
     return await db.execute("DELETE FROM repair_requests WHERE initiator_id = ?", (initiator_id,))
 
 
-async def delete_delivered_to(db: Database, recipient_id: int) -> int:
+async def delete_delivered_to(db: Database | Transaction, recipient_id: int) -> int:
     """Erase the requests that reached a person (they hold that person's answer); return how many."""
     return await db.execute(
         "DELETE FROM repair_requests WHERE recipient_id = ? AND sent_at IS NOT NULL", (recipient_id,)
     )
 
 
-async def delete_for_guild(db: Database, guild_id: int) -> int:
+async def delete_for_guild(db: Database | Transaction, guild_id: int) -> int:
     """Delete every request started in a server; return how many."""
     return await db.execute("DELETE FROM repair_requests WHERE guild_id = ?", (guild_id,))

@@ -24,7 +24,7 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.db.database import Database, Row, Transaction
+from bot.db.database import Database, Row, Transaction, atomic
 from bot.db.timestamps import from_unix, to_unix
 from bot.schedule.recurrence import (
     Recurrence,
@@ -185,7 +185,7 @@ def _occurrence_from_row(row: Row) -> OccurrenceRecord:
 
 
 async def upsert_recurring(
-    db: Database,
+    db: Database | Transaction,
     *,
     kind: str,
     owner_key: str,
@@ -215,7 +215,7 @@ async def upsert_recurring(
         "payload": _encode_payload(payload),
         "created_at": to_unix(now),
     }
-    async with db.transaction() as tx:
+    async with atomic(db) as tx:
         rows = await tx.fetch_all(
             "INSERT INTO schedules (kind, owner_key, guild_id, user_id, timezone, local_time, weekdays,"
             " next_run_at, payload, created_at)"
@@ -232,7 +232,7 @@ async def upsert_recurring(
 
 
 async def create_one_shot(
-    db: Database,
+    db: Database | Transaction,
     *,
     kind: str,
     owner_key: str,
@@ -259,7 +259,7 @@ async def create_one_shot(
     }
     if timezone is not None and not is_valid_timezone(timezone):
         raise ValueError(f"unknown time zone {timezone!r}; use an IANA name such as Europe/London")
-    async with db.transaction() as tx:
+    async with atomic(db) as tx:
         rows = await tx.fetch_all(
             "INSERT INTO schedules (kind, owner_key, guild_id, user_id, timezone, local_time, weekdays,"
             " next_run_at, payload, created_at)"
@@ -275,32 +275,32 @@ async def create_one_shot(
     return schedule_from_row(rows[0])
 
 
-async def get_by_id(db: Database, schedule_id: int) -> Schedule | None:
+async def get_by_id(db: Database | Transaction, schedule_id: int) -> Schedule | None:
     """Return the schedule with ``schedule_id``, or None."""
     row = await db.fetch_one("SELECT * FROM schedules WHERE id = ?", (schedule_id,))
     return None if row is None else schedule_from_row(row)
 
 
-async def get_by_owner_key(db: Database, owner_key: str) -> Schedule | None:
+async def get_by_owner_key(db: Database | Transaction, owner_key: str) -> Schedule | None:
     """Return the schedule owned by ``owner_key``, or None."""
     row = await db.fetch_one("SELECT * FROM schedules WHERE owner_key = ?", (owner_key,))
     return None if row is None else schedule_from_row(row)
 
 
-async def pause(db: Database, schedule_id: int, reason: str) -> bool:
+async def pause(db: Database | Transaction, schedule_id: int, reason: str) -> bool:
     """Pause a schedule with a short reason (no user content); return whether it exists."""
-    async with db.transaction() as tx:
+    async with atomic(db) as tx:
         return await pause_in(tx, schedule_id, reason)
 
 
-async def resume(db: Database, schedule_id: int, now: datetime) -> Schedule | None:
+async def resume(db: Database | Transaction, schedule_id: int, now: datetime) -> Schedule | None:
     """Unpause a schedule and return it, or None if it does not exist.
 
     A recurring schedule is next due at its first occurrence after ``now``
     (occurrences missed while paused are not caught up). A one-shot keeps its
     due time; if that is past the engine's grace window it is skipped.
     """
-    async with db.transaction() as tx:
+    async with atomic(db) as tx:
         row = await tx.fetch_one("SELECT * FROM schedules WHERE id = ?", (schedule_id,))
         if row is None:
             return None
@@ -317,12 +317,12 @@ async def resume(db: Database, schedule_id: int, now: datetime) -> Schedule | No
     return schedule_from_row(rows[0])
 
 
-async def delete(db: Database, schedule_id: int) -> bool:
+async def delete(db: Database | Transaction, schedule_id: int) -> bool:
     """Delete a schedule and its occurrences; return whether it existed."""
     return await db.execute("DELETE FROM schedules WHERE id = ?", (schedule_id,)) > 0
 
 
-async def delete_by_owner_key(db: Database, owner_key: str) -> bool:
+async def delete_by_owner_key(db: Database | Transaction, owner_key: str) -> bool:
     """Delete the schedule owned by ``owner_key``; return whether it existed."""
     return await db.execute("DELETE FROM schedules WHERE owner_key = ?", (owner_key,)) > 0
 
