@@ -45,13 +45,16 @@ def _bot(interaction: discord.Interaction[Any]) -> HearthBot:
     return cast("HearthBot", interaction.client)
 
 
-def note_pointer_for(bot: HearthBot, note: str | None, resources: str) -> str | None:
+def note_pointer_for(bot: HearthBot, note: str | None, resources: str, locale: str) -> str | None:
     """Return the gentle pointer to help when the note speaks of self-harm or danger, else None.
 
+    It names the lines of the person's country when their Discord language says where they are.
     Only the author's private reply carries it: the match itself is never logged, stored or shared.
     """
-    safety = bot.content.resources.safety
-    return safety.pointer(resources) if mentions_danger(note, safety.phrases) else None
+    if not mentions_danger(note):
+        return None
+    content = bot.content.resources
+    return content.safety.pointer(resources, content.country_for_locale(locale))
 
 
 # --- the form -------------------------------------------------------------------------------------
@@ -124,7 +127,7 @@ class CheckinForm(HearthModal):
         content = bot.content.checkins
         resources = bot.command_directory.mention("resources")
         in_guild = interaction.guild_id is not None
-        note_pointer = note_pointer_for(bot, self.note.value, resources)
+        note_pointer = note_pointer_for(bot, self.note.value, resources, str(interaction.locale))
         if self.details_for is not None:
             updated = await service.update_details(
                 bot,

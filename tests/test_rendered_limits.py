@@ -44,7 +44,9 @@ def test_a_check_in_reply_fits_one_message_at_its_longest(
     content: Content, score: int, in_guild: bool, danger: bool
 ) -> None:
     """Every need chosen, the safety pointer for a worrying note: still one message, nothing cut."""
-    pointer = content.resources.safety.pointer(MENTION) if danger else None
+    # The pointer naming the country with the most to say is the longest it can be.
+    pointers = [content.resources.safety.pointer(MENTION, country) for country in content.resources.countries]
+    pointer = max(pointers, key=len) if danger else None
     for thanks in (True, False):
         reply = saved_text(
             score,

@@ -33,20 +33,21 @@ def saved_text(
     thanks: bool = True,
     note_pointer: str | None = None,
 ) -> str:
-    """Return the reply to a saved check-in: thanks, suggestions, the pointer to help, sharing, safety.
+    """Return the reply to a saved check-in: the pointer to help, thanks, suggestions, sharing, safety.
 
     ``note_pointer`` is the gentle message for a note that speaks of self-harm or danger; it
-    takes the low-score line's place, since both point to the same help.
+    takes the low-score line's place, since both point to the same help. Help always comes
+    before any tip, so that it is the first thing read.
     """
     texts = content.texts
     parts: list[str] = []
-    if thanks:
-        parts.append(texts("saved.thanks", score=score, label=content.score(score).label))
-    parts.append(suggestions_text(needs, content))
     if note_pointer:
         parts.append(note_pointer)
-    elif is_low(score):
+    if thanks:
+        parts.append(texts("saved.thanks", score=score, label=content.score(score).label))
+    if not note_pointer and is_low(score):
         parts.append(texts("saved.low_score", resources=resources))
+    parts.append(suggestions_text(needs, content))
     parts.append(texts("saved.share_hint" if in_guild else "saved.share_in_dm"))
     parts.append(texts("saved.safety"))
     return "\n\n".join(parts)

@@ -1,7 +1,8 @@
 """Professional help, crisis and domestic-violence lines for /resources, from content/resources.toml.
 
 Also holds what the /resources embed says (as plain parts, so the loader can check that
-every view fits one embed) and the phrases behind the gentle pointer after a check-in note.
+every view fits one embed) and the gentle pointer after a check-in note (what it matches
+lives in bot/safety.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from bot.content.errors import ContentError
 from bot.content.places import PLACE_LIMITS, Place
 from bot.content.texts import placeholders_in
 from bot.content.toml_files import read_toml, require_str
-from bot.safety import normalise_words
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -60,14 +60,17 @@ class Country:
 
 @dataclass(frozen=True)
 class SafetyContent:
-    """The phrases that bring the gentle pointer after a check-in note, and what it says."""
+    """What the gentle pointer after a worrying check-in note says, with or without a country."""
 
     message: str
-    phrases: tuple[str, ...]
+    country_message: str
 
-    def pointer(self, resources: str) -> str:
-        """Return the gentle message with the /resources mention filled in."""
-        return self.message.format(resources=resources)
+    def pointer(self, resources: str, country: Country | None = None) -> str:
+        """Return the gentle message, naming the country's lines when the person's country is known."""
+        if country is None:
+            return self.message.format(resources=resources)
+        lines = "\n".join(f"- **{line.name}**: {line.detail}" for line in country.lines)
+        return self.country_message.format(resources=resources, country=country.name, lines=lines)
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,19 @@ class ResourcesContent:
             c for c in self.countries if typed in c.name.casefold() and c not in exact and c not in starts
         ]
         return (exact + starts + inside)[:MAX_AUTOCOMPLETE]
+
+    def country_for_locale(self, locale: str | None) -> Country | None:
+        """Return the listed country a Discord locale names ("en-GB" → GB), or None.
+
+        Only locales with a region say where someone is; a bare language ("fr", "de") is
+        spoken in many countries, so it names none rather than risk the wrong numbers.
+        """
+        if not locale:
+            return None
+        _, _, region = locale.partition("-")
+        if len(region) != COUNTRY_CODE_LENGTH or not region.isalpha():
+            return None
+        return self.find_country(region)
 
 
 # --- what the embed says -----------------------------------------------------------------------------
@@ -285,30 +301,21 @@ def _read_countries(data: dict[str, Any], where: str, problems: list[str]) -> li
 
 
 def _read_safety(data: dict[str, Any], where: str, problems: list[str]) -> SafetyContent:
-    """Read the [safety] phrases and message."""
+    """Read the [safety] pointer, without and with a country's lines."""
     table = data.get("safety")
     place = f"{where} [safety]"
     if not isinstance(table, dict):
         problems.append(f"{place}: the table is missing")
-        return SafetyContent("", ())
+        return SafetyContent("", "")
     message = _template(table, "message", place, problems, {"resources"})
-    raw = table.get("phrases")
-    if not isinstance(raw, list) or not raw or not all(isinstance(p, str) for p in raw):
-        problems.append(f"{place}: 'phrases' must be a non-empty list of strings")
-        return SafetyContent(message, ())
-    seen: set[str] = set()
-    for phrase in raw:
-        words = normalise_words(phrase)
-        if not words:
-            problems.append(f"{place}: the phrase {phrase!r} has no letters or digits")
-        elif words in seen:
-            problems.append(f"{place}: the phrase {phrase!r} is listed twice")
-        seen.add(words)
-    return SafetyContent(message, tuple(raw))
+    country_message = _template(table, "country_message", place, problems, {"resources", "country", "lines"})
+    if "phrases" in table:
+        problems.append(f"{place}: 'phrases' is no longer read; the matching rules live in bot/safety.py")
+    return SafetyContent(message, country_message)
 
 
 def load_resources(path: Path) -> ResourcesContent:
-    """Load and validate the help lines, the countries and the check-in safety phrases."""
+    """Load and validate the help lines, the countries and the check-in safety pointer."""
     data = read_toml(path)
     where = path.name
     problems: list[str] = []

@@ -84,3 +84,14 @@ def test_note_pointer_replaces_the_low_score_line_and_appears_for_any_score(cont
         assert pointer in text
         assert content.texts("saved.low_score", resources="</resources:1>") not in text
     assert pointer not in saved_text(4, [], content, resources="r", in_guild=True)
+
+
+def test_help_comes_before_any_tip(content: CheckinContent) -> None:
+    """The note pointer opens the reply; the low-score line comes before the suggestions."""
+    pointer = "GENTLE POINTER"
+    tip = content.need("space")
+    assert tip is not None
+    text = saved_text(4, ["space"], content, resources="r", in_guild=True, note_pointer=pointer)
+    assert text.startswith(pointer)
+    low = saved_text(1, ["space"], content, resources="r", in_guild=True)
+    assert low.index(content.texts("saved.low_score", resources="r")) < low.index(tip.suggestion)

@@ -149,12 +149,36 @@ def test_too_few_countries_and_oversized_views_are_refused(tmp_path: Path) -> No
     assert "at most 256" in problems_for(tmp_path, text)
 
 
-def test_safety_phrases_must_be_distinct_words(tmp_path: Path) -> None:
-    """A phrase repeated (after ignoring case and punctuation) or without letters is refused."""
-    text = shipped().replace('    "selfharm",\n', '    "Self-Harm",\n    "...",\n')
-    problems = problems_for(tmp_path, text)
-    assert "'Self-Harm' is listed twice" in problems
-    assert "'...' has no letters or digits" in problems
+def test_safety_phrases_are_no_longer_read(tmp_path: Path) -> None:
+    """A leftover phrase list is refused with a pointer to where the rules live now."""
+    text = shipped().replace("[safety]\n", '[safety]\nphrases = ["kill myself"]\n')
+    assert "the matching rules live in bot/safety.py" in problems_for(tmp_path, text)
+
+
+def test_the_country_pointer_needs_only_known_placeholders(tmp_path: Path) -> None:
+    """The pointer with a country may use {resources}, {country} and {lines}, and nothing else."""
+    text = shipped().replace("{lines}\n", "{lines} {numbers}\n")
+    assert "'country_message' uses unknown placeholders ['numbers']" in problems_for(tmp_path, text)
+
+
+def test_a_locale_with_a_region_names_its_country(content: ResourcesContent) -> None:
+    """en-GB is the United Kingdom; a bare language or an unlisted region names no country."""
+    assert (country := content.country_for_locale("en-GB")) is not None
+    assert country.code == "GB"
+    assert (us := content.country_for_locale("en-US")) is not None and us.code == "US"
+    for locale in ("fr", "de", "es-419", "zh-TW", "", None):
+        assert content.country_for_locale(locale) is None, locale
+
+
+def test_the_pointer_names_the_country_lines_gently(content: ResourcesContent) -> None:
+    """With a country, the pointer lists that country's lines and still mentions /resources."""
+    country = content.find_country("GB")
+    assert country is not None
+    text = content.safety.pointer("</resources:1>", country)
+    assert "United Kingdom" in text and "</resources:1>" in text
+    for line in country.lines:
+        assert line.name in text and line.detail in text
+    assert "United Kingdom" not in content.safety.pointer("</resources:1>")
 
 
 def test_unknown_placeholders_are_refused(tmp_path: Path) -> None:

@@ -131,6 +131,25 @@ async def test_danger_note_brings_a_private_pointer_never_logged_or_shared(
     assert note == DANGER_NOTE.strip() and saved.score == 4
 
 
+async def test_the_pointer_comes_first_and_names_the_lines_of_the_persons_country(
+    running_bot: HearthBot, driver: Driver, standard_world: StandardWorld
+) -> None:
+    """en-GB brings the United Kingdom's lines at the top; a bare language brings the general pointer."""
+    world = standard_world
+    resources = running_bot.content.resources
+    pointer_start = resources.safety.message.split("{")[0].strip()[:40]
+    world.alice.locale = "en-GB"
+    reply = await (await check_in(driver, world.general, world.alice, score="3", note=DANGER_NOTE)).response()
+    text = reply.content or ""
+    assert text.startswith(pointer_start)
+    assert "United Kingdom" in text and "116 123" in text
+    world.alice.locale = "fr"
+    reply = await (await check_in(driver, world.general, world.alice, score="3", note=DANGER_NOTE)).response()
+    text = reply.content or ""
+    assert text.startswith(pointer_start)
+    assert "United Kingdom" not in text and "France" not in text
+
+
 async def test_calm_note_gets_no_pointer_unless_the_score_is_low(
     running_bot: HearthBot, driver: Driver, standard_world: StandardWorld
 ) -> None:
