@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REVIEW_PAGE = 5
-ADMIN_PAUSE_REASON = "paused by an admin"
 
 
 async def current_config(bot: HearthBot, guild_id: int) -> PromptConfig:
@@ -213,7 +212,7 @@ class Prompts(commands.Cog):
         if config.paused:
             await send_private(interaction, texts("prompt.already_paused", resume=resume))
             return
-        await pause_prompts(self.bot, guild.id, ADMIN_PAUSE_REASON)
+        await pause_prompts(self.bot, guild.id, texts("pause.reason_admin"))
         log.info("Daily prompts paused by user %s in guild %s", interaction.user.id, guild.id)
         await send_private(interaction, texts("prompt.paused", resume=resume))
 
