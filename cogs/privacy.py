@@ -154,18 +154,12 @@ class Privacy(commands.Cog):
     async def cog_load(self) -> None:
         """Register the buttons and the daily housekeeping schedule."""
         self.bot.add_dynamic_items(EraseButton, RetentionButton)
-        # Meta tests load cogs into a bot that never ran setup_hook, so there may be no engine yet.
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is None:
-            return
-        engine.register(HOUSEKEEPING_KIND, self._housekeeping)
+        self.bot.schedule_routes.register(HOUSEKEEPING_KIND, self._housekeeping)
         await ensure_housekeeping_schedule(self.bot)
 
     async def cog_unload(self) -> None:
         """Stop taking housekeeping occurrences and button clicks."""
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.unregister(HOUSEKEEPING_KIND)
+        self.bot.schedule_routes.unregister(HOUSEKEEPING_KIND)
         self.bot.remove_dynamic_items(EraseButton, RetentionButton)
 
     # --- housekeeping -----------------------------------------------------------------------------

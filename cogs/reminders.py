@@ -77,17 +77,12 @@ class Reminders(commands.Cog):
     async def cog_load(self) -> None:
         """Take over appreciation deliveries and the reminder DMs' buttons."""
         self.bot.add_dynamic_items(*NUDGE_BUTTONS)
-        # Meta tests load cogs into a bot that never ran setup_hook, so there may be no engine yet.
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.register(SCHEDULE_KIND, self.deliver)
+        self.bot.schedule_routes.register(SCHEDULE_KIND, self.deliver)
 
     async def cog_unload(self) -> None:
         """Hand deliveries and buttons back."""
         self.bot.remove_dynamic_items(*NUDGE_BUTTONS)
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.unregister(SCHEDULE_KIND)
+        self.bot.schedule_routes.unregister(SCHEDULE_KIND)
 
     @property
     def content(self) -> AppreciationContent:

@@ -66,18 +66,14 @@ class Repair(commands.Cog):
     async def cog_load(self) -> None:
         """Take over repair reminders, follow-ups and the flow's persistent buttons."""
         self.bot.add_dynamic_items(*REPAIR_BUTTONS)
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.register(PAUSE_KIND, self.deliver_pause_reminder)
-            engine.register(FOLLOW_UP_KIND, self.deliver_follow_up)
+        self.bot.schedule_routes.register(PAUSE_KIND, self.deliver_pause_reminder)
+        self.bot.schedule_routes.register(FOLLOW_UP_KIND, self.deliver_follow_up)
 
     async def cog_unload(self) -> None:
         """Hand deliveries and buttons back."""
         self.bot.remove_dynamic_items(*REPAIR_BUTTONS)
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.unregister(PAUSE_KIND)
-            engine.unregister(FOLLOW_UP_KIND)
+        self.bot.schedule_routes.unregister(PAUSE_KIND)
+        self.bot.schedule_routes.unregister(FOLLOW_UP_KIND)
 
     @property
     def texts(self) -> TextTable:

@@ -304,7 +304,7 @@ async def post_now(bot: HearthBot, config: PromptConfig, buttons: CardButtons | 
     schedule = await _schedule_for(bot, config, now)
     key = schedules.recurring_occurrence_key(schedule.id, local_date)
     due_at = occurrence_on(rule, local_date) or now
-    claimant = bot.schedule_engine.claimant if hasattr(bot, "schedule_engine") else None
+    claimant = bot.schedule_routes.claimant
     if not await schedules.claim_occurrence(bot.db, schedule.id, key, due_at, now, claimant):
         # The scheduler has (or is) posting today's prompt: report it rather than post a second one.
         posted = await prompt_posts.for_date(bot.db, config.guild_id, local_date)
