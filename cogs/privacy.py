@@ -20,6 +20,7 @@ from bot.privacy.render import choice_label, erasure_summary, period_text
 from bot.privacy.retention import RETENTION_CHOICES, effective_retention
 from bot.replies import send_private
 from bot.schedule.engine import Occurrence
+from bot.schedule.kinds import OwnerKey, ScheduleKind
 from bot.schedule.recurrence import Recurrence
 from bot.tree import report_interaction_error
 
@@ -28,8 +29,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HOUSEKEEPING_KIND = "privacy_housekeeping"
-HOUSEKEEPING_OWNER = "privacy:housekeeping"
+HOUSEKEEPING_KIND = ScheduleKind.PRIVACY_HOUSEKEEPING
+HOUSEKEEPING_OWNER = OwnerKey.singleton(HOUSEKEEPING_KIND)
 # A quiet hour in UTC; a restart within the scheduler's grace still runs the day's clean-up.
 HOUSEKEEPING_RULE = Recurrence("UTC", time(3, 30))
 

@@ -26,6 +26,7 @@ from bot.repair import service
 from bot.repair.service import FOLLOW_UP_KIND, PAUSE_KIND, Capped
 from bot.replies import send_private
 from bot.schedule.engine import Occurrence
+from bot.schedule.kinds import RepairPayload
 from bot.ui import HEARTH_COLOUR
 from cogs._admin import guild_of
 from cogs._dm_ui import GuardedButton, delivery_error, persistent_view
@@ -84,7 +85,7 @@ class Repair(commands.Cog):
 
     async def deliver_pause_reminder(self, occurrence: Occurrence) -> None:
         """After the pause, DM the initiator a way back to the form (unless the draft moved on)."""
-        request = await service.get(self.bot.db, int(occurrence.schedule.payload["request_id"]))
+        request = await service.get(self.bot.db, RepairPayload.decode(occurrence.schedule.payload).request_id)
         if request is None or request.status is not RepairStatus.DRAFT:
             log.info("Repair pause reminder %s no longer needed", occurrence.schedule.id)
             return
@@ -105,7 +106,7 @@ class Repair(commands.Cog):
 
     async def deliver_follow_up(self, occurrence: Occurrence) -> None:
         """DM both people "how are things?", each with a way to stop messages from the other."""
-        request = await service.get(self.bot.db, int(occurrence.schedule.payload["request_id"]))
+        request = await service.get(self.bot.db, RepairPayload.decode(occurrence.schedule.payload).request_id)
         if request is None or request.status is not RepairStatus.ANSWERED:
             log.info("Repair follow-up %s no longer needed", occurrence.schedule.id)
             return

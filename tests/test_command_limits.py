@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
+from bot.db.database import Database
 from bot.discord_limits import (
     COMMAND_CHARACTER_LIMIT,
     chat_input_name_problem,
     command_characters,
     payload_problems,
 )
-from bot.db.database import Database
 from bot.settings import Settings
 from tests.test_cogs import load_all
 
