@@ -45,23 +45,17 @@ class OwnerVariant(StrEnum):
     SNOOZE = "snooze"
 
 
-@dataclass(frozen=True)
-class _Shape:
-    """The owner keys one kind may have."""
-
-    scope: OwnerScope
-    variants: frozenset[OwnerVariant | None] = frozenset({None})
-
-
-_SHAPES: dict[ScheduleKind, _Shape] = {
-    ScheduleKind.DAILY_PROMPT: _Shape(OwnerScope.GUILD),
-    ScheduleKind.DM_CHECKIN: _Shape(OwnerScope.USER, frozenset({None, OwnerVariant.LATER})),
-    ScheduleKind.APPRECIATION: _Shape(OwnerScope.RECORD, frozenset({None, OwnerVariant.SNOOZE})),
-    ScheduleKind.GRATITUDE_DIGEST: _Shape(OwnerScope.GUILD),
-    ScheduleKind.GRATITUDE_ROTATION: _Shape(OwnerScope.GUILD),
-    ScheduleKind.REPAIR_PAUSE: _Shape(OwnerScope.RECORD),
-    ScheduleKind.REPAIR_FOLLOW_UP: _Shape(OwnerScope.RECORD),
-    ScheduleKind.PRIVACY_HOUSEKEEPING: _Shape(OwnerScope.SINGLETON),
+# Each kind's owner scope, and the variants its owners may have besides their main schedule.
+_ONLY_MAIN: frozenset[OwnerVariant | None] = frozenset({None})
+_SHAPES: dict[ScheduleKind, tuple[OwnerScope, frozenset[OwnerVariant | None]]] = {
+    ScheduleKind.DAILY_PROMPT: (OwnerScope.GUILD, _ONLY_MAIN),
+    ScheduleKind.DM_CHECKIN: (OwnerScope.USER, _ONLY_MAIN | {OwnerVariant.LATER}),
+    ScheduleKind.APPRECIATION: (OwnerScope.RECORD, _ONLY_MAIN | {OwnerVariant.SNOOZE}),
+    ScheduleKind.GRATITUDE_DIGEST: (OwnerScope.GUILD, _ONLY_MAIN),
+    ScheduleKind.GRATITUDE_ROTATION: (OwnerScope.GUILD, _ONLY_MAIN),
+    ScheduleKind.REPAIR_PAUSE: (OwnerScope.RECORD, _ONLY_MAIN),
+    ScheduleKind.REPAIR_FOLLOW_UP: (OwnerScope.RECORD, _ONLY_MAIN),
+    ScheduleKind.PRIVACY_HOUSEKEEPING: (OwnerScope.SINGLETON, _ONLY_MAIN),
 }
 # Singletons predate the "<kind>:..." pattern; their stored keys are kept as they are.
 _SINGLETON_KEYS: dict[ScheduleKind, str] = {ScheduleKind.PRIVACY_HOUSEKEEPING: "privacy:housekeeping"}
@@ -82,10 +76,10 @@ class OwnerKey:
     variant: OwnerVariant | None = None
 
     def __post_init__(self) -> None:
-        shape = _SHAPES[self.kind]
-        if self.scope is not shape.scope:
-            raise ValueError(f"{self.kind} schedules are owned by scope {shape.scope.name}")
-        if self.variant not in shape.variants:
+        scope, variants = _SHAPES[self.kind]
+        if self.scope is not scope:
+            raise ValueError(f"{self.kind} schedules are owned by scope {scope.name}")
+        if self.variant not in variants:
             raise ValueError(f"{self.kind} schedules have no variant {self.variant}")
         if (self.id is None) != (self.scope is OwnerScope.SINGLETON):
             raise ValueError("a singleton has no id and every other owner key has one")
@@ -135,7 +129,7 @@ class OwnerKey:
             kind = ScheduleKind(kind_text)
         except ValueError:
             raise ValueError(f"owner key {text!r} names no schedule kind") from None
-        scope = _SHAPES[kind].scope
+        scope = _SHAPES[kind][0]
         parts = rest.split(":")
         if scope.value:
             if parts[0] != scope.value:
