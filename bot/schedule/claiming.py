@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.db.database import Database, Row, Transaction
+from bot.db.database import Row, Transaction
 from bot.db.repos import schedule_claims
 from bot.db.repos.schedule_rows import (
     OccurrenceStatus,
@@ -25,11 +25,9 @@ from bot.db.repos.schedule_rows import (
     schedule_from_row,
 )
 from bot.db.timestamps import from_unix
-from bot.metrics import Metrics
+from bot.schedule.context import EngineContext
 from bot.schedule.occurrences import Claim, Occurrence, TickReport
 from bot.schedule.recurrence import local_date_of, next_occurrence, previous_occurrence
-from bot.schedule.routes import ScheduleRoutes
-from bot.schedule.shards import ShardScope
 
 log = logging.getLogger(__name__)
 
@@ -73,22 +71,8 @@ def plan_for(schedule: Schedule, now: datetime) -> Plan:
 class Claimer:
     """Claims due rows for one engine: which ones, and what each claim leaves in the database."""
 
-    def __init__(
-        self,
-        db: Database,
-        routes: ScheduleRoutes,
-        *,
-        grace: timedelta,
-        batch_size: int,
-        shards: ShardScope | None,
-        metrics: Metrics | None,
-    ) -> None:
-        self._db = db
-        self._routes = routes
-        self._grace = grace
-        self._batch_size = batch_size
-        self._shards = shards
-        self._metrics = metrics
+    def __init__(self, context: EngineContext) -> None:
+        self._ctx = context
 
     async def claim_batch(self, now: datetime, tally: TickReport) -> tuple[list[Claim], bool]:
         """Claim up to ``batch_size`` due rows in one transaction; return the claims and if that was all."""
@@ -96,13 +80,13 @@ class Claimer:
         batch_claims: list[Claim] = []
         started = time.perf_counter()
         try:
-            async with self._db.transaction() as tx:
+            async with self._ctx.db.transaction() as tx:
                 rows = await schedule_claims.fetch_due_rows(
                     tx,
                     now,
-                    self._batch_size,
-                    shards=self._shards,
-                    guild_bound_kinds=self._routes.guild_bound_kinds,
+                    self._ctx.settings.batch_size,
+                    shards=self._ctx.shards,
+                    guild_bound_kinds=self._ctx.routes.guild_bound_kinds,
                 )
                 for row in rows:
                     claim = await self._claim_row(tx, row, now, batch_tally)
@@ -113,10 +97,10 @@ class Claimer:
             log.exception("Claiming due schedules failed")
             tally.crashed = True
             return [], True
-        if self._metrics is not None:
-            self._metrics.claim_seconds.observe(time.perf_counter() - started)
+        if self._ctx.metrics is not None:
+            self._ctx.metrics.claim_seconds.observe(time.perf_counter() - started)
         tally.add(batch_tally)
-        return batch_claims, len(rows) < self._batch_size
+        return batch_claims, len(rows) < self._ctx.settings.batch_size
 
     async def _claim_row(self, tx: Transaction, row: Row, now: datetime, tally: TickReport) -> Claim | None:
         """Claim one due row, or skip, pause or drop it; return the claim to deliver, if any."""
@@ -133,7 +117,7 @@ class Claimer:
             ):
                 tally.paused += 1
             return None
-        if self._routes.handler_for(schedule.kind) is None:
+        if self._ctx.routes.handler_for(schedule.kind) is None:
             log.error("No handler registered for kind %r; pausing schedule %s", schedule.kind, schedule_id)
             if await schedule_claims.pause_if_unchanged(
                 tx, schedule_id, seen_next_run_at=seen, reason=NO_HANDLER_REASON
@@ -171,7 +155,7 @@ class Claimer:
                 plan.key,
             )
         late_by = now - plan.due_at
-        if late_by > self._grace:
+        if late_by > self._ctx.settings.grace:
             await schedule_claims.insert_occurrence(
                 tx, schedule.id, plan.key, due_at=plan.due_at, status=OccurrenceStatus.SKIPPED, now=now
             )
@@ -180,7 +164,7 @@ class Claimer:
                 plan.key,
                 schedule.id,
                 late_by,
-                self._grace,
+                self._ctx.settings.grace,
             )
             tally.skipped += 1
             return None
@@ -222,7 +206,7 @@ class Claimer:
                 )
             return None
         late_by = now - plan.due_at
-        if late_by > self._grace:
+        if late_by > self._ctx.settings.grace:
             if await schedule_claims.delete_if_unchanged(
                 tx, schedule.id, seen_next_run_at=schedule.next_run_at
             ):
@@ -230,7 +214,7 @@ class Claimer:
                     "Skipped one-shot schedule %s: %s late, beyond the %s grace; removed it",
                     schedule.id,
                     late_by,
-                    self._grace,
+                    self._ctx.settings.grace,
                 )
                 tally.skipped += 1
             return None
@@ -260,7 +244,7 @@ class Claimer:
             status=OccurrenceStatus.CLAIMED,
             now=now,
             attempts=attempt,
-            claimed_by=self._routes.claimant,
+            claimed_by=self._ctx.routes.claimant,
         )
 
     @staticmethod

@@ -15,20 +15,16 @@ import logging
 from collections.abc import Iterable
 from datetime import timedelta
 
-from bot.clock import Clock
-from bot.db.database import Database
 from bot.db.repos import schedule_claims
 from bot.db.repos.schedule_rows import OccurrenceStatus
-from bot.metrics import Metrics
 from bot.pacing import scheduled_sending
 from bot.ratelimits import retry_delay
+from bot.schedule.context import EngineContext
 from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError, rate_limit_retry_after
 from bot.schedule.occurrences import Claim, TickReport
-from bot.schedule.routes import ScheduleRoutes
 
 log = logging.getLogger(__name__)
 
-DEFAULT_RETRY_BACKOFF = timedelta(minutes=1)
 MAX_RETRY_BACKOFF = timedelta(minutes=30)
 # 2**16 minutes is far beyond the cap already; bounding the exponent avoids timedelta overflow.
 _MAX_BACKOFF_DOUBLINGS = 16
@@ -37,34 +33,15 @@ _MAX_BACKOFF_DOUBLINGS = 16
 class Deliverer:
     """Delivers claims for one engine, at most ``max_concurrency`` at a time per call."""
 
-    def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        routes: ScheduleRoutes,
-        in_flight: set[tuple[int, str]],
-        *,
-        grace: timedelta,
-        max_concurrency: int,
-        retry_backoff: timedelta,
-        metrics: Metrics | None,
-    ) -> None:
-        self._db = db
-        self._clock = clock
-        self._routes = routes
-        # Shared with the engine: claims being delivered, which the stale-claim sweep must not touch.
-        self._in_flight = in_flight
-        self._grace = grace
-        self._max_concurrency = max_concurrency
-        self._retry_backoff = retry_backoff
-        self._metrics = metrics
+    def __init__(self, context: EngineContext) -> None:
+        self._ctx = context
 
     async def deliver_all(self, claims: Iterable[Claim], tally: TickReport) -> None:
         """Run the handlers of ``claims`` concurrently, at most ``max_concurrency`` at a time."""
         pending = list(claims)
         if not pending:
             return
-        gate = asyncio.Semaphore(self._max_concurrency)
+        gate = asyncio.Semaphore(self._ctx.settings.max_concurrency)
 
         async def deliver_gated(claim: Claim) -> None:
             """Deliver one claim once a concurrency slot is free."""
@@ -77,10 +54,10 @@ class Deliverer:
         """Call the handler for one claim and record the outcome; never raises ``Exception``."""
         occurrence = claim.occurrence
         schedule = occurrence.schedule
-        self._in_flight.add(claim.ident)
+        self._ctx.in_flight.add(claim.ident)
         try:
             try:
-                handler = self._routes.handler_for(schedule.kind)
+                handler = self._ctx.routes.handler_for(schedule.kind)
                 if handler is None:
                     # Unregistered since the claim (its cog unloaded): retried like any failure.
                     raise LookupError(f"no handler for schedule kind {schedule.kind!r}")
@@ -125,14 +102,14 @@ class Deliverer:
                 "Could not record the outcome of occurrence %s of schedule %s", occurrence.key, schedule.id
             )
         finally:
-            self._in_flight.discard(claim.ident)
+            self._ctx.in_flight.discard(claim.ident)
 
     async def _after_success(self, claim: Claim, tally: TickReport) -> None:
         """Mark the occurrence 'sent' and delete a delivered one-shot."""
         occurrence = claim.occurrence
         schedule = occurrence.schedule
-        now = self._clock.now()
-        async with self._db.transaction() as tx:
+        now = self._ctx.clock.now()
+        async with self._ctx.db.transaction() as tx:
             recorded = await schedule_claims.finish_occurrence_in(
                 tx, schedule.id, occurrence.key, OccurrenceStatus.SENT, now
             )
@@ -155,9 +132,9 @@ class Deliverer:
             ", recovered" if occurrence.recovered else "",
         )
         tally.sent += 1
-        self._count(schedule.kind, "sent")
-        if self._metrics is not None:
-            self._metrics.lateness.labels(schedule.kind).observe(
+        self._ctx.count(schedule.kind, "sent")
+        if self._ctx.metrics is not None:
+            self._ctx.metrics.lateness.labels(schedule.kind).observe(
                 max((now - occurrence.due_at).total_seconds(), 0)
             )
 
@@ -165,8 +142,8 @@ class Deliverer:
         """Mark the occurrence 'failed' and pause its schedule with ``reason``."""
         occurrence = claim.occurrence
         schedule_id = occurrence.schedule.id
-        now = self._clock.now()
-        async with self._db.transaction() as tx:
+        now = self._ctx.clock.now()
+        async with self._ctx.db.transaction() as tx:
             await schedule_claims.finish_occurrence_in(
                 tx, schedule_id, occurrence.key, OccurrenceStatus.FAILED, now
             )
@@ -179,7 +156,7 @@ class Deliverer:
         )
         tally.failed += 1
         tally.paused += int(paused)
-        self._count(claim.occurrence.schedule.kind, "paused")
+        self._ctx.count(claim.occurrence.schedule.kind, "paused")
 
     async def _after_transient_failure(
         self, claim: Claim, retry_after: timedelta | None, tally: TickReport, *, rate_limited: bool = False
@@ -191,7 +168,7 @@ class Deliverer:
         """
         occurrence = claim.occurrence
         schedule = occurrence.schedule
-        now = self._clock.now()
+        now = self._ctx.clock.now()
         delay = self._backoff(occurrence.attempt)
         if rate_limited and retry_after is not None:
             delay = retry_after
@@ -199,8 +176,8 @@ class Deliverer:
             delay = max(delay, retry_after)
         attempts = occurrence.attempt - 1 if rate_limited else occurrence.attempt
         retry_at = now + delay
-        if retry_at - occurrence.due_at > self._grace:
-            async with self._db.transaction() as tx:
+        if retry_at - occurrence.due_at > self._ctx.settings.grace:
+            async with self._ctx.db.transaction() as tx:
                 await schedule_claims.finish_occurrence_in(
                     tx, schedule.id, occurrence.key, OccurrenceStatus.FAILED, now
                 )
@@ -215,12 +192,12 @@ class Deliverer:
                 occurrence.attempt,
             )
             tally.failed += 1
-            self._count(schedule.kind, "failed")
+            self._ctx.count(schedule.kind, "failed")
             return
         if not schedule.is_one_shot:
             # Never push the row past its next regular occurrence, which supersedes this one.
             retry_at = min(retry_at, claim.claimed_next_run_at)
-        async with self._db.transaction() as tx:
+        async with self._ctx.db.transaction() as tx:
             rescheduled = await schedule_claims.advance_if_unchanged(
                 tx,
                 schedule.id,
@@ -244,7 +221,7 @@ class Deliverer:
                 occurrence.attempt,
             )
             tally.retrying += 1
-            self._count(schedule.kind, "rate_limited" if rate_limited else "retrying")
+            self._ctx.count(schedule.kind, "rate_limited" if rate_limited else "retrying")
         else:
             log.warning(
                 "Schedule %s changed while occurrence %s was in flight; not retrying it",
@@ -252,14 +229,9 @@ class Deliverer:
                 occurrence.key,
             )
             tally.failed += 1
-            self._count(schedule.kind, "failed")
-
-    def _count(self, kind: str, outcome: str) -> None:
-        """Count one delivery outcome in the metrics, if there are any."""
-        if self._metrics is not None:
-            self._metrics.deliveries.labels(kind, outcome).inc()
+            self._ctx.count(schedule.kind, "failed")
 
     def _backoff(self, attempt: int) -> timedelta:
         """Return the wait before retrying after failed attempt number ``attempt``."""
         doublings = min(max(attempt - 1, 0), _MAX_BACKOFF_DOUBLINGS)
-        return min(self._retry_backoff * (1 << doublings), MAX_RETRY_BACKOFF)
+        return min(self._ctx.settings.retry_backoff * (1 << doublings), MAX_RETRY_BACKOFF)

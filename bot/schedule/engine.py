@@ -74,9 +74,18 @@ from bot.db.database import Database
 from bot.db.repos import schedules
 from bot.metrics import Metrics
 from bot.schedule.claiming import NO_HANDLER_REASON, Claimer
-from bot.schedule.delivering import DEFAULT_RETRY_BACKOFF, Deliverer
+from bot.schedule.context import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_RECOVERY_WINDOW,
+    DEFAULT_RETRY_BACKOFF,
+    DEFAULT_STALE_CLAIM_AFTER,
+    EngineContext,
+    EngineSettings,
+)
+from bot.schedule.delivering import Deliverer
 from bot.schedule.occurrences import Claim, Handler, Occurrence, TickReport
-from bot.schedule.recovering import DEFAULT_RECOVERY_WINDOW, DEFAULT_STALE_CLAIM_AFTER, Recoverer
+from bot.schedule.recovering import Recoverer
 from bot.schedule.routes import ScheduleRoutes
 from bot.schedule.shards import ShardScope
 
@@ -88,10 +97,8 @@ log = logging.getLogger(__name__)
 TICK_JOB_ID = "schedule-engine-tick"
 TICK_ALIGNMENT = datetime(2000, 1, 1, tzinfo=UTC)
 
-DEFAULT_BATCH_SIZE = 500
 # A tick stops claiming after this many batches; the rest is claimed by the next tick.
 MAX_BATCHES_PER_TICK = 200
-DEFAULT_MAX_CONCURRENCY = 16
 OCCURRENCE_RETENTION = timedelta(days=35)
 PRUNE_INTERVAL = timedelta(hours=1)
 STOP_TIMEOUT_SECONDS = 30.0
@@ -121,52 +128,31 @@ class ScheduleEngine:
         metrics: Metrics | None = None,
         routes: ScheduleRoutes | None = None,
     ) -> None:
-        if grace < timedelta(0):
-            raise ValueError("grace must not be negative")
-        if tick_seconds <= 0:
-            raise ValueError("tick_seconds must be positive")
-        if batch_size < 1 or max_concurrency < 1:
-            raise ValueError("batch_size and max_concurrency must be at least 1")
-        if retry_backoff <= timedelta(0):
-            raise ValueError("retry_backoff must be positive")
-        if stale_claim_after < recovery_window:
-            raise ValueError("stale_claim_after must not be shorter than recovery_window")
-        self.routes = routes if routes is not None else ScheduleRoutes(shards)
-        if self.routes.claimant != ScheduleRoutes(shards).claimant:
+        # In EngineSettings' field order; it checks the values.
+        settings = EngineSettings(
+            grace,
+            tick_seconds,
+            batch_size,
+            max_concurrency,
+            retry_backoff,
+            recovery_window,
+            stale_claim_after,
+        )
+        if routes is None:
+            routes = ScheduleRoutes(shards)
+        elif routes.claimant != ScheduleRoutes(shards).claimant:
             raise ValueError("the routes were made for other shards than the engine's")
-        self._db = db
-        self._clock = clock
-        self._grace = grace
-        self._tick_seconds = tick_seconds
-        self._batch_size = batch_size
-        self._max_concurrency = max_concurrency
+        self._settings = settings
+        self._ctx = EngineContext(db, clock, routes, settings, shards, metrics)
+        self.routes = routes
         self.metrics = metrics
-        self.claimant = self.routes.claimant
+        self.claimant = routes.claimant
+        self._claimer = Claimer(self._ctx)
+        self._deliverer = Deliverer(self._ctx)
+        self._recoverer = Recoverer(self._ctx)
         self._scheduler: AsyncIOScheduler | None = None
-        # Claims this engine is still delivering: the stale-claim sweep must not touch them.
-        self._in_flight: set[tuple[int, str]] = set()
         self._tick_tasks: set[asyncio.Task[Any]] = set()
         self._last_prune: datetime | None = None
-        self._claimer = Claimer(
-            db, self.routes, grace=grace, batch_size=batch_size, shards=shards, metrics=metrics
-        )
-        self._deliverer = Deliverer(
-            db,
-            clock,
-            self.routes,
-            self._in_flight,
-            grace=grace,
-            max_concurrency=max_concurrency,
-            retry_backoff=retry_backoff,
-            metrics=metrics,
-        )
-        self._recoverer = Recoverer(
-            db,
-            self.claimant,
-            self._in_flight,
-            recovery_window=recovery_window,
-            stale_claim_after=stale_claim_after,
-        )
 
     # --- handlers ---------------------------------------------------------------------------------
 
@@ -197,7 +183,7 @@ class ScheduleEngine:
         scheduler.add_job(
             self._run_scheduled_tick,
             trigger="interval",
-            seconds=self._tick_seconds,
+            seconds=self._settings.tick_seconds,
             start_date=TICK_ALIGNMENT,
             id=TICK_JOB_ID,
             max_instances=1,
@@ -207,7 +193,11 @@ class ScheduleEngine:
         )
         scheduler.start()
         self._scheduler = scheduler
-        log.info("Schedule engine started: tick every %s s, grace %s", self._tick_seconds, self._grace)
+        log.info(
+            "Schedule engine started: tick every %s s, grace %s",
+            self._settings.tick_seconds,
+            self._settings.grace,
+        )
 
     async def stop(self, *, timeout: float = STOP_TIMEOUT_SECONDS) -> None:
         """Stop ticking, letting a running tick finish its deliveries for up to ``timeout`` seconds."""
@@ -251,7 +241,7 @@ class ScheduleEngine:
         report = TickReport()
         started = time.perf_counter()
         try:
-            now = self._clock.now()
+            now = self._ctx.clock.now()
             await self._recoverer.expire_stale_claims(now, report)
             await self._claim_and_deliver(report)
             await self._prune_if_due(now)
@@ -272,8 +262,8 @@ class ScheduleEngine:
         """
         tally = TickReport()
         try:
-            claims = await self._recoverer.interrupted_claims(self._clock.now(), tally)
-            self._in_flight.update(claim.ident for claim in claims)
+            claims = await self._recoverer.interrupted_claims(self._ctx.clock.now(), tally)
+            self._ctx.in_flight.update(claim.ident for claim in claims)
             await self._deliverer.deliver_all(claims, tally)
         except Exception:
             log.exception("Schedule recovery failed")
@@ -285,7 +275,7 @@ class ScheduleEngine:
         # The next batch is claimed once all but half a batch of this one went to the handlers: claims
         # stay at most 1.5 batches ahead of delivery, the handlers still have work while the next claim
         # holds the database, and the first handlers don't wait behind a second claim at the start.
-        queue: asyncio.Queue[Claim] = asyncio.Queue(maxsize=max(self._batch_size // 2, 1))
+        queue: asyncio.Queue[Claim] = asyncio.Queue(maxsize=max(self._settings.batch_size // 2, 1))
         # Claims made but not yet handed to a handler (queued, or still to be queued).
         waiting: set[tuple[int, str]] = set()
         workers: list[asyncio.Task[None]] = []
@@ -293,11 +283,15 @@ class ScheduleEngine:
             for _ in range(MAX_BATCHES_PER_TICK):
                 # Each batch claims at its own time: rows that fell due meanwhile are due, and a claim's
                 # timestamp is when it was really made, which recovery's window is measured from.
-                batch, complete = await self._claim_batch(self._clock.now(), tally)
+                batch, complete = await self._claim_batch(self._ctx.clock.now(), tally)
                 waiting.update(claim.ident for claim in batch)
                 if batch and not workers:
                     # A lone small batch needs no more workers than claims; a long tick gets them all.
-                    count = min(self._max_concurrency, len(batch)) if complete else self._max_concurrency
+                    count = (
+                        min(self._settings.max_concurrency, len(batch))
+                        if complete
+                        else self._settings.max_concurrency
+                    )
                     workers = [
                         asyncio.create_task(
                             self._deliver_from(queue, waiting, tally), name=f"schedule-delivery-{n}"
@@ -315,12 +309,12 @@ class ScheduleEngine:
             await asyncio.gather(*workers, return_exceptions=True)
             # Claims never handed to a handler (the tick was cancelled) stay 'claimed' in the database;
             # nothing here delivers them any more, so recovery and the stale-claim sweep may take them.
-            self._in_flight.difference_update(waiting)
+            self._ctx.in_flight.difference_update(waiting)
 
     async def _claim_batch(self, now: datetime, tally: TickReport) -> tuple[list[Claim], bool]:
         """Claim up to ``batch_size`` due rows in one transaction; return the claims and if that was all."""
         claims, complete = await self._claimer.claim_batch(now, tally)
-        self._in_flight.update(claim.ident for claim in claims)
+        self._ctx.in_flight.update(claim.ident for claim in claims)
         return claims, complete
 
     async def _deliver_from(
@@ -342,6 +336,6 @@ class ScheduleEngine:
         if self._last_prune is not None and now - self._last_prune < PRUNE_INTERVAL:
             return
         self._last_prune = now
-        pruned = await schedules.prune_occurrences(self._db, now - OCCURRENCE_RETENTION)
+        pruned = await schedules.prune_occurrences(self._ctx.db, now - OCCURRENCE_RETENTION)
         if pruned:
             log.info("Pruned %d old schedule occurrences", pruned)

@@ -10,47 +10,31 @@ occurrences are never resent: a missed post is better than a double one.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from bot.db.database import Database, Transaction
+from bot.db.database import Transaction
 from bot.db.repos import schedule_claims
 from bot.db.repos.schedule_rows import OccurrenceRecord, OccurrenceStatus, Schedule, occurrence_local_date
+from bot.schedule.context import EngineContext
 from bot.schedule.occurrences import Claim, Occurrence, TickReport
 
 log = logging.getLogger(__name__)
-
-# Discord deduplicates a nonce with enforce_nonce for a few minutes; stay well inside that.
-DEFAULT_RECOVERY_WINDOW = timedelta(minutes=2)
-DEFAULT_STALE_CLAIM_AFTER = timedelta(minutes=10)
 
 
 class Recoverer:
     """Finds and resolves one engine's interrupted and stale claims."""
 
-    def __init__(
-        self,
-        db: Database,
-        claimant: str,
-        in_flight: set[tuple[int, str]],
-        *,
-        recovery_window: timedelta,
-        stale_claim_after: timedelta,
-    ) -> None:
-        self._db = db
-        self._claimant = claimant
-        # Shared with the engine: claims it is delivering are never abandoned.
-        self._in_flight = in_flight
-        self._recovery_window = recovery_window
-        self._stale_claim_after = stale_claim_after
+    def __init__(self, context: EngineContext) -> None:
+        self._ctx = context
 
     async def interrupted_claims(self, now: datetime, tally: TickReport) -> list[Claim]:
         """Return the recent interrupted claims of this process to re-dispatch; mark the rest uncertain."""
         # Only this process's own claims: another process's may still be in flight.
-        mine = await schedule_claims.fetch_claimed(self._db, claimed_by=self._claimant)
+        mine = await schedule_claims.fetch_claimed(self._ctx.db, claimed_by=self._ctx.routes.claimant)
         records = [r for r in mine if self._is_abandoned(r)]
         claims: list[Claim] = []
         if records:
-            async with self._db.transaction() as tx:
+            async with self._ctx.db.transaction() as tx:
                 for record in records:
                     claim = await self._recover_one(tx, record, now, tally)
                     if claim is not None:
@@ -59,12 +43,12 @@ class Recoverer:
 
     async def expire_stale_claims(self, now: datetime, tally: TickReport) -> None:
         """Mark claims older than ``stale_claim_after`` that nobody here is delivering as 'uncertain'."""
-        cutoff = now - self._stale_claim_after
-        claimed = await schedule_claims.fetch_claimed(self._db, claimed_before=cutoff)
+        cutoff = now - self._ctx.settings.stale_claim_after
+        claimed = await schedule_claims.fetch_claimed(self._ctx.db, claimed_before=cutoff)
         stale = [r for r in claimed if self._is_abandoned(r)]
         if not stale:
             return
-        async with self._db.transaction() as tx:
+        async with self._ctx.db.transaction() as tx:
             for record in stale:
                 await self._mark_uncertain(
                     tx, record, now, tally, "has been claimed without an outcome since"
@@ -72,7 +56,7 @@ class Recoverer:
 
     def _is_abandoned(self, record: OccurrenceRecord) -> bool:
         """Return whether a 'claimed' occurrence is not being delivered by this engine."""
-        return (record.schedule_id, record.key) not in self._in_flight
+        return (record.schedule_id, record.key) not in self._ctx.in_flight
 
     async def _recover_one(
         self, tx: Transaction, record: OccurrenceRecord, now: datetime, tally: TickReport
@@ -88,7 +72,7 @@ class Recoverer:
             # A row that cannot be read cannot be re-dispatched; it still must not stay 'claimed'.
             log.exception("Schedule %s cannot be read during recovery", record.schedule_id)
             schedule = None
-        recent = now - record.claimed_at <= self._recovery_window
+        recent = now - record.claimed_at <= self._ctx.settings.recovery_window
         if schedule is None or local_date is None or schedule.paused or not recent:
             await self._mark_uncertain(tx, record, now, tally, "was interrupted mid-delivery at")
             return None
