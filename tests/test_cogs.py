@@ -6,6 +6,7 @@ from discord import app_commands
 
 from bot.app import HearthBot, cog_extensions
 from bot.db.database import Database
+from bot.schedule.kinds import ScheduleKind
 from bot.settings import Settings
 
 NAME = re.compile(r"^[-_\w]{1,32}$")
@@ -24,6 +25,12 @@ async def test_cogs_all_load(settings: Settings, db: Database) -> None:
     """Every module in cogs/ loads into a bot without errors."""
     bot = await load_all(settings, db)
     assert len(bot.extensions) == len(cog_extensions()) > 0
+
+
+async def test_cogs_route_every_schedule_kind(settings: Settings, db: Database) -> None:
+    """Loaded cogs take every kind of schedule, before any engine exists to read the routes."""
+    bot = await load_all(settings, db)
+    assert [kind for kind in ScheduleKind if bot.schedule_routes.handler_for(kind) is None] == []
 
 
 async def test_cogs_commands_are_valid_for_discord(settings: Settings, db: Database) -> None:
