@@ -158,17 +158,12 @@ class Prompts(commands.Cog):
     async def cog_load(self) -> None:
         """Take over daily prompt deliveries and the persistent review buttons."""
         self.bot.add_dynamic_items(ReviewButton, *CARD_BUTTONS)
-        # Meta tests load cogs into a bot that never ran setup_hook, so there may be no engine yet.
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.register(SCHEDULE_KIND, self.deliver, guild_bound=True)
+        self.bot.schedule_routes.register(SCHEDULE_KIND, self.deliver, guild_bound=True)
 
     async def cog_unload(self) -> None:
         """Hand daily prompt deliveries and the review buttons back."""
         self.bot.remove_dynamic_items(ReviewButton, *CARD_BUTTONS)
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.unregister(SCHEDULE_KIND)
+        self.bot.schedule_routes.unregister(SCHEDULE_KIND)
 
     async def deliver(self, occurrence: Occurrence) -> None:
         """Post a scheduled daily prompt."""
