@@ -211,7 +211,7 @@ class Repair(commands.Cog):
                 view=view,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
-        except discord.HTTPException:
+        except SEND_FAILURES:
             log.info("Could not edit the recipient's copy of repair request %s", request.id)
 
 
