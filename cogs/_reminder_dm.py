@@ -11,6 +11,7 @@ import discord
 
 from bot.content.appreciation import AppreciationContent
 from bot.db.repos.reminders import Nudge, Reminder
+from bot.delivery import SEND_FAILURES
 from bot.errors import InvalidInputError, NotFoundError
 from bot.reminders import service
 from bot.reminders.snooze import Snooze, available_snoozes, snooze_until
@@ -63,7 +64,7 @@ async def _server_name(bot: HearthBot, guild_id: int) -> str:
     if guild is None:
         try:
             guild = await bot.fetch_guild(guild_id)
-        except discord.HTTPException:
+        except SEND_FAILURES:
             return "your server"
     return discord.utils.escape_markdown(guild.name)
 

@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.db.repos import users
-from bot.dm import DM_UNDELIVERABLE_NOTICE
+from bot.delivery import DM_UNDELIVERABLE_NOTICE
 
 if TYPE_CHECKING:
     from bot.app import HearthBot

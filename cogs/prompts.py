@@ -15,11 +15,11 @@ from bot.content.prompts import PROMPT_TEXT_LIMIT
 from bot.db.repos import prompt_config, suggestions
 from bot.db.repos.prompt_config import PromptConfig
 from bot.db.repos.suggestions import Suggestion, SuggestionStatus
+from bot.delivery import ChannelUnavailableError
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError
 from bot.prompts.answering import answerable_post, pass_prompt
 from bot.prompts.posting import (
     SCHEDULE_KIND,
-    PromptChannelError,
     deliver_scheduled,
     next_prompt_time,
     pause_prompts,
@@ -185,7 +185,7 @@ class Prompts(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             result = await post_now(self.bot, config, card_buttons_for(self.bot))
-        except PromptChannelError as error:
+        except ChannelUnavailableError as error:
             raise MissingPermissionsError(texts("prompt.channel_unavailable", reason=error.reason)) from None
         except TransientDeliveryError:
             raise InvalidInputError(texts("prompt.now_failed")) from None
@@ -224,7 +224,7 @@ class Prompts(commands.Cog):
             return
         try:
             resumed = await resume_prompts(self.bot, config)
-        except PromptChannelError as error:
+        except ChannelUnavailableError as error:
             directory = self.bot.command_directory
             if not error.missing:
                 raise NotFoundError(

@@ -11,9 +11,10 @@ from discord.ext import commands
 from bot.content.prompts import Audience
 from bot.db.repos import circles, prompt_config, suggestions
 from bot.db.repos.prompt_config import PromptConfig
+from bot.delivery import ChannelUnavailableError
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError
 from bot.prompts.permissions import bot_permissions_in, missing_permissions
-from bot.prompts.posting import PromptChannelError, configure_prompts, next_prompt_time, prompt_channel
+from bot.prompts.posting import configure_prompts, next_prompt_time, prompt_channel
 from bot.prompts.timezones import search_timezones
 from bot.replies import join_labels, send_private
 from bot.schedule.recurrence import echo, format_local_time, is_valid_timezone, parse_local_time
@@ -185,7 +186,7 @@ class Setup(commands.Cog):
         lines: list[str] = []
         try:
             channel = await prompt_channel(self.bot, config.guild_id, config.channel_id)
-        except PromptChannelError:
+        except ChannelUnavailableError:
             lines.append(texts("setup.check_gone", setup=directory.mention("setup prompts")))
         else:
             missing = missing_permissions(bot_permissions_in(channel), threads=config.threads)
