@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import secrets
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, Self, TypeVar, cast
 
 import discord
 
+from bot.custom_ids import CustomId
 from bot.replies import MESSAGE_LIMIT
 from bot.tree import report_interaction_error
 
@@ -20,8 +22,11 @@ __all__ = [
     "MESSAGE_LIMIT",
     "HearthModal",
     "HearthView",
+    "PersistentButton",
+    "PersistentItem",
     "embed_fits",
     "message_fits",
+    "persistent_view",
 ]
 
 HEARTH_COLOUR = discord.Colour(0xE07A5F)
@@ -97,3 +102,75 @@ class HearthModal(discord.ui.Modal):
         # Discord closes the form on the person's screen once it is answered; ours closes with it.
         self.stop()
         await report_interaction_error(interaction, error)
+
+
+ItemT = TypeVar("ItemT", bound=discord.ui.Item[Any])
+
+
+class PersistentItem(discord.ui.DynamicItem[ItemT], template=r"(?!)"):
+    """A component that keeps working after a restart: its state is in its custom_id.
+
+    A subclass names its format from bot/custom_ids.py (``custom_id=``), does its
+    work in ``run`` and may raise: every error becomes a kind, private reply,
+    because the view discord.py builds for a dynamic item has no error handler of ours.
+    """
+
+    custom_id_format: ClassVar[CustomId]
+
+    def __init_subclass__(cls, *, custom_id: CustomId | None = None) -> None:
+        if custom_id is not None:
+            cls.custom_id_format = custom_id
+        # A base without a format of its own matches no custom_id.
+        super().__init_subclass__(template=r"(?!)" if custom_id is None else custom_id.template)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Run the component's work, answering kindly if anything goes wrong."""
+        try:
+            await self.run(interaction, interaction.client)
+        except Exception as error:
+            await report_interaction_error(interaction, error)
+
+    async def run(self, interaction: discord.Interaction[Any], bot: Any) -> None:
+        """Do what the component is for (``bot`` is the HearthBot)."""
+        raise NotImplementedError
+
+
+class PersistentButton(PersistentItem[discord.ui.Button[Any]]):
+    """A persistent button; its fields are given by name and built into its custom_id."""
+
+    def __init__(
+        self,
+        label: str,
+        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+        row: int | None = None,
+        **fields: object,
+    ) -> None:
+        custom_id = self.custom_id_format.build(**fields)
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id), row=row)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        """Rebuild the button from its custom_id when it is clicked."""
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls.from_match(match, label or "")
+
+    @classmethod
+    def from_match(cls, match: re.Match[str], label: str) -> Self:
+        """Build the button from its custom_id's fields and the label it shows.
+
+        By default every field is an integer id, passed to ``__init__`` in order
+        before the label; buttons whose fields are other values override this.
+        """
+        # Subclasses take (ids..., label); the base's own signature does not apply to them.
+        build = cast("Callable[..., Self]", cls)
+        return build(*(int(value) for value in match.groups()), label)
+
+
+def persistent_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
+    """Return a view without timeout holding ``items`` (their custom_ids carry all state)."""
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    return view

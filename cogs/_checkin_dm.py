@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
+from bot import custom_ids
 from bot.checkins import service
 from bot.checkins.form import (
     CheckinAnswers,
@@ -14,8 +15,8 @@ from bot.checkins.form import (
 from bot.checkins.replies import score_saved_text
 from bot.content.checkins import CheckinContent
 from bot.db.repos.checkins import CheckinSource
-from bot.tree import report_interaction_error
-from cogs._checkin_form import NO_MENTIONS, CheckinForm, _bot
+from bot.ui import PersistentButton
+from cogs._checkin_form import NO_MENTIONS, CheckinForm
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
@@ -24,10 +25,7 @@ if TYPE_CHECKING:
 # --- scheduled DM check-ins -------------------------------------------------------------------------
 
 
-class DmCheckinButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"hearth:checkin:dm:(?P<action>[1-5]|later|skip):(?P<schedule>[0-9]{1,19}):(?P<sent>[0-9]{1,12})",
-):
+class DmCheckinButton(PersistentButton, custom_id=custom_ids.CHECKIN_DM):
     """A button of a scheduled check-in DM: a score, "Later" or "Not today".
 
     The schedule id and the send time live in the custom_id, so the buttons
@@ -36,27 +34,18 @@ class DmCheckinButton(
 
     def __init__(self, action: str, schedule_id: int, sent: int, label: str = "") -> None:
         style = discord.ButtonStyle.primary if action.isdigit() else discord.ButtonStyle.secondary
-        super().__init__(
-            discord.ui.Button(
-                label=label or action,
-                style=style,
-                custom_id=f"hearth:checkin:dm:{action}:{schedule_id}:{sent}",
-                row=0 if action.isdigit() else 1,
-            )
-        )
+        row = 0 if action.isdigit() else 1
+        super().__init__(label or action, style, row, action=action, schedule=schedule_id, sent=sent)
         self.action = action
         self.schedule_id = schedule_id
         self.sent = sent
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> DmCheckinButton:
-        """Rebuild the button from its custom_id when it is clicked."""
-        label = item.label if isinstance(item, discord.ui.Button) else None
-        return cls(match["action"], int(match["schedule"]), int(match["sent"]), label or "")
+    def from_match(cls, match: re.Match[str], label: str) -> Self:
+        """Rebuild the button from its action, schedule and send time."""
+        return cls(match["action"], int(match["schedule"]), int(match["sent"]), label)
 
-    async def _press(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
+    async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
         """Record the score, snooze for an hour, or let today go; then update the DM in place."""
         texts = bot.content.checkins.texts
         if service.is_expired(self.sent, bot.clock.now()):
@@ -86,74 +75,26 @@ class DmCheckinButton(
             content=reply, view=details_view(content, saved.id), allowed_mentions=NO_MENTIONS
         )
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        """Record the score, snooze or let today go."""
-        try:
-            await self._press(interaction, _bot(interaction))
-        except Exception as error:
-            # The view discord.py builds for a dynamic item has no error handler of ours.
-            await report_interaction_error(interaction, error)
 
-
-class DetailsButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"hearth:checkin:details:(?P<id>[0-9]{1,19})",
-):
+class DetailsButton(PersistentButton, custom_id=custom_ids.CHECKIN_DETAILS):
     """The "Add feelings and needs" button after a DM score: opens the form for that check-in."""
 
     def __init__(self, checkin_id: int, label: str = "") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label or "Add feelings and needs",
-                style=discord.ButtonStyle.primary,
-                custom_id=f"hearth:checkin:details:{checkin_id}",
-            )
-        )
+        super().__init__(label or "Add feelings and needs", discord.ButtonStyle.primary, id=checkin_id)
         self.checkin_id = checkin_id
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> DetailsButton:
-        """Rebuild the button from its custom_id when it is clicked."""
-        label = item.label if isinstance(item, discord.ui.Button) else None
-        return cls(int(match["id"]), label or "")
-
-    async def _open(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
+    async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
         """Open the form first (a modal must be the first response); ownership is checked on submit."""
         await interaction.response.send_modal(CheckinForm(bot.content.checkins, details_for=self.checkin_id))
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        """Open the feelings and needs form."""
-        try:
-            await self._open(interaction, _bot(interaction))
-        except Exception as error:
-            # The view discord.py builds for a dynamic item has no error handler of ours.
-            await report_interaction_error(interaction, error)
 
-
-class StopButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"hearth:checkin:stop"):
+class StopButton(PersistentButton, custom_id=custom_ids.CHECKIN_STOP):
     """The "Stop check-ins" button on every check-in DM: ends the person's schedule at once."""
 
     def __init__(self, label: str = "") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label or "Stop check-ins",
-                style=discord.ButtonStyle.danger,
-                custom_id="hearth:checkin:stop",
-                row=1,
-            )
-        )
+        super().__init__(label or "Stop check-ins", discord.ButtonStyle.danger, row=1)
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> StopButton:
-        """Rebuild the button when it is clicked."""
-        label = item.label if isinstance(item, discord.ui.Button) else None
-        return cls(label or "")
-
-    async def _stop(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
+    async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
         """Delete the person's DM schedule and say how to start again."""
         texts = bot.content.checkins.texts
         stopped = await service.stop_schedule(bot, interaction.user.id)
@@ -162,14 +103,6 @@ class StopButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"hear
         await interaction.response.edit_message(
             content=texts(key, schedule=schedule), view=None, allowed_mentions=NO_MENTIONS
         )
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        """Stop the person's DM check-ins."""
-        try:
-            await self._stop(interaction, _bot(interaction))
-        except Exception as error:
-            # The view discord.py builds for a dynamic item has no error handler of ours.
-            await report_interaction_error(interaction, error)
 
 
 def details_view(content: CheckinContent, checkin_id: int) -> discord.ui.View:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
+from bot import custom_ids
 from bot.checkins import service
 from bot.checkins.form import (
     MAX_NEEDS,
@@ -25,8 +26,7 @@ from bot.db.repos.checkins import CheckinSource
 from bot.errors import InvalidInputError, NotFoundError
 from bot.replies import fit_message, join_names, send_private
 from bot.safety import mentions_danger
-from bot.tree import report_interaction_error
-from bot.ui import HearthModal
+from bot.ui import HearthModal, PersistentItem
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
@@ -178,16 +178,13 @@ class CheckinForm(HearthModal):
 # --- sharing ----------------------------------------------------------------------------------------
 
 
-class ShareSelect(
-    discord.ui.DynamicItem[discord.ui.UserSelect[Any]],
-    template=r"hearth:checkin:share:(?P<id>[0-9]{1,19})",
-):
+class ShareSelect(PersistentItem[discord.ui.UserSelect[Any]], custom_id=custom_ids.CHECKIN_SHARE):
     """The "Share a summary with…" select; its custom_id carries the check-in id, so it outlives a restart."""
 
     def __init__(self, checkin_id: int, placeholder: str | None = None) -> None:
         super().__init__(
             discord.ui.UserSelect(
-                custom_id=f"hearth:checkin:share:{checkin_id}",
+                custom_id=self.custom_id_format.build(id=checkin_id),
                 placeholder=placeholder,
                 min_values=1,
                 max_values=MAX_SHARE_RECIPIENTS,
@@ -203,16 +200,8 @@ class ShareSelect(
         placeholder = item.placeholder if isinstance(item, discord.ui.UserSelect) else None
         return cls(int(match["id"]), placeholder)
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        """Send the summary to each chosen person, then tell the author who received it."""
-        try:
-            await self._share(interaction, _bot(interaction))
-        except Exception as error:
-            # The view discord.py builds for a dynamic item has no error handler of ours.
-            await report_interaction_error(interaction, error)
-
-    async def _share(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
-        """Share with members of this server only: never bots, never the author."""
+    async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
+        """Share a summary with members of this server (never bots or the author); say who got it."""
         texts = bot.content.checkins.texts
         if interaction.guild_id is None:
             raise InvalidInputError(texts("saved.share_in_dm"))

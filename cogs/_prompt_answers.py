@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot import custom_ids
 from bot.db.repos import prompt_posts
 from bot.errors import NotFoundError
 from bot.prompts.answering import (
@@ -21,16 +22,13 @@ from bot.prompts.answering import (
 )
 from bot.prompts.posting import CardButtons, prompt_text_of
 from bot.replies import send_private
-from bot.ui import HearthModal
-from cogs._dm_ui import GuardedButton, persistent_view
+from bot.ui import HearthModal, PersistentButton, persistent_view
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
 
 MODAL_DESCRIPTION_LIMIT = 100
 ANSWER_FIELD_ID = "hearth:prompt-answer"
-_ID = "[0-9]{1,20}"
-_DAY = "[0-9]{8}"
 
 
 def outcome_text(bot: HearthBot, outcome: AnswerOutcome) -> str:
@@ -96,11 +94,11 @@ async def post_of_card(bot: HearthBot, guild_id: int, day: int) -> int:
     return post.id
 
 
-class AnswerButton(GuardedButton, template=rf"hearth:prompt:answer:(?P<guild>{_ID}):(?P<day>{_DAY})"):
+class AnswerButton(PersistentButton, custom_id=custom_ids.PROMPT_ANSWER):
     """Opens the private answer form for the card's prompt."""
 
     def __init__(self, guild_id: int, day: int, label: str) -> None:
-        super().__init__(f"hearth:prompt:answer:{guild_id}:{day:08d}", label, discord.ButtonStyle.primary)
+        super().__init__(label, discord.ButtonStyle.primary, guild=guild_id, day=f"{day:08d}")
         self.guild_id = guild_id
         self.day = day
 
@@ -111,11 +109,11 @@ class AnswerButton(GuardedButton, template=rf"hearth:prompt:answer:(?P<guild>{_I
         await interaction.response.send_modal(await answer_form(bot, post.guild_id, interaction.user.id))
 
 
-class PassButton(GuardedButton, template=rf"hearth:prompt:pass:(?P<guild>{_ID}):(?P<day>{_DAY})"):
+class PassButton(PersistentButton, custom_id=custom_ids.PROMPT_PASS):
     """Passes on the card's prompt for the person who pressed it."""
 
     def __init__(self, guild_id: int, day: int, label: str) -> None:
-        super().__init__(f"hearth:prompt:pass:{guild_id}:{day:08d}", label)
+        super().__init__(label, guild=guild_id, day=f"{day:08d}")
         self.guild_id = guild_id
         self.day = day
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
+from bot import custom_ids
 from bot.content.appreciation import AppreciationContent
 from bot.db.repos.reminders import Nudge, Reminder
 from bot.delivery import SEND_FAILURES
@@ -16,14 +17,12 @@ from bot.errors import InvalidInputError, NotFoundError
 from bot.reminders import service
 from bot.reminders.snooze import Snooze, available_snoozes, snooze_until
 from bot.replies import send_private
-from cogs._dm_ui import GuardedButton, persistent_view
+from bot.ui import PersistentButton, persistent_view
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
 
 log = logging.getLogger(__name__)
-
-_ID = "[0-9]{1,19}"
 
 
 def content_of(bot: HearthBot) -> AppreciationContent:
@@ -69,11 +68,11 @@ async def _server_name(bot: HearthBot, guild_id: int) -> str:
     return discord.utils.escape_markdown(guild.name)
 
 
-class SendGratitudeButton(GuardedButton, template=rf"hearth:appr:thank:(?P<nudge>{_ID})"):
+class SendGratitudeButton(PersistentButton, custom_id=custom_ids.NUDGE_THANK):
     """Points to the gratitude channel of the server the reminder was made in (or says there is none)."""
 
     def __init__(self, nudge_id: int, label: str) -> None:
-        super().__init__(f"hearth:appr:thank:{nudge_id}", label, discord.ButtonStyle.primary, row=0)
+        super().__init__(label, discord.ButtonStyle.primary, row=0, nudge=nudge_id)
         self.nudge_id = nudge_id
 
     async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
@@ -90,11 +89,11 @@ class SendGratitudeButton(GuardedButton, template=rf"hearth:appr:thank:(?P<nudge
         await send_private(interaction, reply)
 
 
-class SnoozeButton(GuardedButton, template=rf"hearth:appr:snooze:(?P<nudge>{_ID})"):
+class SnoozeButton(PersistentButton, custom_id=custom_ids.NUDGE_SNOOZE):
     """Offers the snooze choices that make sense now."""
 
     def __init__(self, nudge_id: int, label: str) -> None:
-        super().__init__(f"hearth:appr:snooze:{nudge_id}", label, row=0)
+        super().__init__(label, row=0, nudge=nudge_id)
         self.nudge_id = nudge_id
 
     async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
@@ -112,13 +111,11 @@ class SnoozeButton(GuardedButton, template=rf"hearth:appr:snooze:(?P<nudge>{_ID}
         await send_private(interaction, texts("snooze.prompt"), view=view)
 
 
-class SnoozeChoiceButton(
-    GuardedButton, template=rf"hearth:appr:snz:(?P<nudge>{_ID}):(?P<choice>hour|evening|tomorrow)"
-):
+class SnoozeChoiceButton(PersistentButton, custom_id=custom_ids.NUDGE_SNOOZE_CHOICE):
     """Puts the nudge off: a one-shot schedule brings the same idea back."""
 
     def __init__(self, nudge_id: int, choice: Snooze, label: str) -> None:
-        super().__init__(f"hearth:appr:snz:{nudge_id}:{choice.value}", label)
+        super().__init__(label, nudge=nudge_id, choice=choice.value)
         self.nudge_id = nudge_id
         self.choice = choice
 
@@ -142,11 +139,11 @@ class SnoozeChoiceButton(
         await interaction.response.edit_message(content=texts("snooze.set", when=when), view=None)
 
 
-class DoneButton(GuardedButton, template=rf"hearth:appr:done:(?P<nudge>{_ID})"):
+class DoneButton(PersistentButton, custom_id=custom_ids.NUDGE_DONE):
     """Records that the nudge was acted on."""
 
     def __init__(self, nudge_id: int, label: str) -> None:
-        super().__init__(f"hearth:appr:done:{nudge_id}", label, discord.ButtonStyle.success, row=0)
+        super().__init__(label, discord.ButtonStyle.success, row=0, nudge=nudge_id)
         self.nudge_id = nudge_id
 
     async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
@@ -159,11 +156,11 @@ class DoneButton(GuardedButton, template=rf"hearth:appr:done:(?P<nudge>{_ID})"):
         await send_private(interaction, texts("done.recorded"))
 
 
-class StopReminderButton(GuardedButton, template=rf"hearth:appr:stop:(?P<reminder>{_ID})"):
+class StopReminderButton(PersistentButton, custom_id=custom_ids.REMINDER_STOP):
     """Stops the reminder for good (every DM can stop what sent it)."""
 
     def __init__(self, reminder_id: int, label: str) -> None:
-        super().__init__(f"hearth:appr:stop:{reminder_id}", label, row=1)
+        super().__init__(label, row=1, reminder=reminder_id)
         self.reminder_id = reminder_id
 
     async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
@@ -173,7 +170,7 @@ class StopReminderButton(GuardedButton, template=rf"hearth:appr:stop:(?P<reminde
         await send_private(interaction, content_of(bot).texts("remind.stopped", command=command))
 
 
-NUDGE_BUTTONS: tuple[type[GuardedButton], ...] = (
+NUDGE_BUTTONS: tuple[type[PersistentButton], ...] = (
     SendGratitudeButton,
     SnoozeButton,
     SnoozeChoiceButton,

@@ -9,20 +9,19 @@ from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
+from bot import custom_ids
 from bot.content.texts import TextTable
 from bot.db.repos.repairs import RepairAnswer, RepairRequest, RepairStatus
 from bot.delivery import DM_FAILURES, send_dm
 from bot.errors import InvalidInputError, NotFoundError
 from bot.repair import service
 from bot.replies import send_private
-from cogs._dm_ui import GuardedButton, persistent_view
+from bot.ui import PersistentButton, persistent_view
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
 
 log = logging.getLogger(__name__)
-
-_ID = "[0-9]{1,19}"
 
 
 def texts_of(bot: HearthBot) -> TextTable:
@@ -43,14 +42,12 @@ def shown_name(user: discord.abc.User) -> str:
 # --- the recipient's buttons ---------------------------------------------------------------------
 
 
-class AnswerButton(
-    GuardedButton, template=rf"hearth:repair:answer:(?P<request>{_ID}):(?P<answer>ready|time|later)"
-):
+class AnswerButton(PersistentButton, custom_id=custom_ids.REPAIR_ANSWER):
     """The recipient's answer: ready to talk, needs some time, or later today. It can be changed."""
 
     def __init__(self, request_id: int, answer: RepairAnswer, label: str) -> None:
         style = discord.ButtonStyle.success if answer is RepairAnswer.READY else discord.ButtonStyle.primary
-        super().__init__(f"hearth:repair:answer:{request_id}:{answer.value}", label, style, row=0)
+        super().__init__(label, style, row=0, request=request_id, answer=answer.value)
         self.request_id = request_id
         self.answer = answer
 
@@ -88,11 +85,11 @@ class AnswerButton(
         await send_private(interaction, texts("recipient.thanks", name=initiator, answer=label))
 
 
-class BlockButton(GuardedButton, template=rf"hearth:block:(?P<user>{_ID})"):
+class BlockButton(PersistentButton, custom_id=custom_ids.BLOCK):
     """Stop messages from this person: their repair requests and gratitude DMs are dropped, silently."""
 
     def __init__(self, user_id: int, label: str) -> None:
-        super().__init__(f"hearth:block:{user_id}", label, discord.ButtonStyle.danger, row=1)
+        super().__init__(label, discord.ButtonStyle.danger, row=1, user=user_id)
         self.user_id = user_id
 
     async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
@@ -105,11 +102,11 @@ class BlockButton(GuardedButton, template=rf"hearth:block:(?P<user>{_ID})"):
         await send_private(interaction, texts("block.done", name=mention(self.user_id)), view=undo)
 
 
-class UnblockButton(GuardedButton, template=rf"hearth:unblock:(?P<user>{_ID})"):
+class UnblockButton(PersistentButton, custom_id=custom_ids.UNBLOCK):
     """Undoes a block."""
 
     def __init__(self, user_id: int, label: str) -> None:
-        super().__init__(f"hearth:unblock:{user_id}", label)
+        super().__init__(label, user=user_id)
         self.user_id = user_id
 
     async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:

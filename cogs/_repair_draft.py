@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot import custom_ids
 from bot.content.repair import RepairContent
 from bot.content.texts import TextTable
 from bot.db.repos.repairs import RepairRequest, SendStart
@@ -32,8 +33,7 @@ from bot.repair.statement import (
     problems_of,
 )
 from bot.replies import send_private
-from bot.ui import HEARTH_COLOUR, HearthModal
-from cogs._dm_ui import GuardedButton, persistent_view
+from bot.ui import HEARTH_COLOUR, HearthModal, PersistentButton, persistent_view
 from cogs._repair_answer import mention, recipient_view, shown_name, texts_of
 
 if TYPE_CHECKING:
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TIP_FIELD_LIMIT = 1024
-_ID = "[0-9]{1,19}"
 
 
 async def own_draft(bot: HearthBot, request_id: int, user_id: int) -> RepairRequest:
@@ -152,11 +151,11 @@ class StatementModal(HearthModal):
 # --- the initiator's buttons ---------------------------------------------------------------------
 
 
-class WriteButton(GuardedButton, template=rf"hearth:repair:write:(?P<request>{_ID})"):
+class WriteButton(PersistentButton, custom_id=custom_ids.REPAIR_WRITE):
     """Opens the I-statement form (prefilled when editing a draft)."""
 
     def __init__(self, request_id: int, label: str) -> None:
-        super().__init__(f"hearth:repair:write:{request_id}", label, discord.ButtonStyle.primary)
+        super().__init__(label, discord.ButtonStyle.primary, request=request_id)
         self.request_id = request_id
 
     async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
@@ -165,11 +164,11 @@ class WriteButton(GuardedButton, template=rf"hearth:repair:write:(?P<request>{_I
         await interaction.response.send_modal(StatementModal(bot, request))
 
 
-class PauseButton(GuardedButton, template=rf"hearth:repair:pause:(?P<request>{_ID}):(?P<minutes>20|60)"):
+class PauseButton(PersistentButton, custom_id=custom_ids.REPAIR_PAUSE):
     """Remind me in 20 minutes or 1 hour: a one-shot DM that brings the initiator back to the form."""
 
     def __init__(self, request_id: int, minutes: int, label: str) -> None:
-        super().__init__(f"hearth:repair:pause:{request_id}:{minutes}", label)
+        super().__init__(label, request=request_id, minutes=minutes)
         self.request_id = request_id
         self.minutes = minutes
 
@@ -183,11 +182,11 @@ class PauseButton(GuardedButton, template=rf"hearth:repair:pause:(?P<request>{_I
         await interaction.response.edit_message(content=content, embed=None, view=view)
 
 
-class SendButton(GuardedButton, template=rf"hearth:repair:send:(?P<request>{_ID})"):
+class SendButton(PersistentButton, custom_id=custom_ids.REPAIR_SEND):
     """Sends the statement to the other person, within the per-day cap."""
 
     def __init__(self, request_id: int, label: str) -> None:
-        super().__init__(f"hearth:repair:send:{request_id}", label, discord.ButtonStyle.success)
+        super().__init__(label, discord.ButtonStyle.success, request=request_id)
         self.request_id = request_id
 
     async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
@@ -214,11 +213,11 @@ class SendButton(GuardedButton, template=rf"hearth:repair:send:(?P<request>{_ID}
         )
 
 
-class DiscardButton(GuardedButton, template=rf"hearth:repair:discard:(?P<request>{_ID})"):
+class DiscardButton(PersistentButton, custom_id=custom_ids.REPAIR_DISCARD):
     """Throws the draft away; nothing is sent."""
 
     def __init__(self, request_id: int, label: str) -> None:
-        super().__init__(f"hearth:repair:discard:{request_id}", label, discord.ButtonStyle.danger)
+        super().__init__(label, discord.ButtonStyle.danger, request=request_id)
         self.request_id = request_id
 
     async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:

@@ -7,12 +7,13 @@ import io
 import logging
 import re
 from datetime import time, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Self
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import custom_ids
 from bot.db.repos import privacy, schedules
 from bot.privacy import catalog, packaging, service
 from bot.privacy.registry import ErasureContext
@@ -22,7 +23,7 @@ from bot.replies import send_private
 from bot.schedule.engine import Occurrence
 from bot.schedule.kinds import OwnerKey, ScheduleKind
 from bot.schedule.recurrence import Recurrence
-from bot.tree import report_interaction_error
+from bot.ui import PersistentButton
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
@@ -35,39 +36,21 @@ HOUSEKEEPING_OWNER = OwnerKey.singleton(HOUSEKEEPING_KIND)
 HOUSEKEEPING_RULE = Recurrence("UTC", time(3, 30))
 
 
-class EraseButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"hearth:privacy:(?P<action>erase|keep):(?P<user>[0-9]{1,20})",
-):
+class EraseButton(PersistentButton, custom_id=custom_ids.PRIVACY_ERASE):
     """Confirm or cancel an erasure; the person's id is in the custom_id, so it works after a restart."""
 
     def __init__(self, action: str, user_id: int, label: str = "") -> None:
         style = discord.ButtonStyle.danger if action == "erase" else discord.ButtonStyle.secondary
-        super().__init__(
-            discord.ui.Button(
-                label=label or action.title(), style=style, custom_id=f"hearth:privacy:{action}:{user_id}"
-            )
-        )
+        super().__init__(label or action.title(), style, action=action, user=user_id)
         self.action = action
         self.user_id = user_id
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> EraseButton:
-        """Rebuild the button from its custom_id when it is clicked."""
-        label = item.label if isinstance(item, discord.ui.Button) else None
-        return cls(match["action"], int(match["user"]), label or "")
+    def from_match(cls, match: re.Match[str], label: str) -> Self:
+        """Rebuild the button from its action and the person's id."""
+        return cls(match["action"], int(match["user"]), label)
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        """Erase (or keep) the person's data."""
-        try:
-            await self._answer(interaction, cast("HearthBot", interaction.client))
-        except Exception as error:
-            # The view discord.py builds for a dynamic item has no error handler of ours.
-            await report_interaction_error(interaction, error)
-
-    async def _answer(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
+    async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
         """Refuse other people's clicks, then erase or cancel and say so."""
         texts = bot.content.privacy
         if interaction.user.id != self.user_id:
@@ -83,38 +66,16 @@ class EraseButton(
         await interaction.followup.send(erasure_summary(texts, counts), ephemeral=True)
 
 
-class RetentionButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"hearth:privacy:retain:(?P<days>[0-9]{1,3}):(?P<user>[0-9]{1,20})",
-):
+class RetentionButton(PersistentButton, custom_id=custom_ids.PRIVACY_RETAIN):
     """Choose one retention period; works after a restart."""
 
     def __init__(self, days: int, user_id: int, label: str = "", *, chosen: bool = False) -> None:
         style = discord.ButtonStyle.primary if chosen else discord.ButtonStyle.secondary
-        super().__init__(
-            discord.ui.Button(
-                label=label or str(days), style=style, custom_id=f"hearth:privacy:retain:{days}:{user_id}"
-            )
-        )
+        super().__init__(label or str(days), style, days=days, user=user_id)
         self.days = days
         self.user_id = user_id
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> RetentionButton:
-        """Rebuild the button from its custom_id when it is clicked."""
-        label = item.label if isinstance(item, discord.ui.Button) else None
-        return cls(int(match["days"]), int(match["user"]), label or "")
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        """Store the chosen period."""
-        try:
-            await self._choose(interaction, cast("HearthBot", interaction.client))
-        except Exception as error:
-            await report_interaction_error(interaction, error)
-
-    async def _choose(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
+    async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
         """Save the choice for the person who asked, and show it in place."""
         texts = bot.content.privacy
         if interaction.user.id != self.user_id:

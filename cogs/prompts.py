@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Self
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import custom_ids
 from bot.content.prompts import PROMPT_TEXT_LIMIT
 from bot.db.repos import prompt_config, suggestions
 from bot.db.repos.prompt_config import PromptConfig
@@ -29,8 +30,7 @@ from bot.prompts.posting import (
 from bot.replies import join_labels, send_private
 from bot.schedule.engine import Occurrence
 from bot.schedule.errors import TransientDeliveryError
-from bot.tree import report_interaction_error
-from bot.ui import HEARTH_COLOUR
+from bot.ui import HEARTH_COLOUR, PersistentButton
 from cogs._admin import guild_of, require_admin
 from cogs._prompt_answers import CARD_BUTTONS, answer_form, card_buttons_for, outcome_text
 
@@ -58,41 +58,21 @@ def when(moment: datetime | None) -> str:
     return "-" if moment is None else discord.utils.format_dt(moment, "F")
 
 
-class ReviewButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"hearth:suggestion:(?P<action>approve|reject):(?P<id>[0-9]{1,19})",
-):
+class ReviewButton(PersistentButton, custom_id=custom_ids.SUGGESTION_REVIEW):
     """Approve or reject one suggestion; the id lives in the custom_id, so it works after a restart."""
 
     def __init__(self, action: str, suggestion_id: int, label: str = "") -> None:
         style = discord.ButtonStyle.success if action == "approve" else discord.ButtonStyle.secondary
-        super().__init__(
-            discord.ui.Button(
-                label=label or action.title(),
-                style=style,
-                custom_id=f"hearth:suggestion:{action}:{suggestion_id}",
-            )
-        )
+        super().__init__(label or action.title(), style, action=action, id=suggestion_id)
         self.action = action
         self.suggestion_id = suggestion_id
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> ReviewButton:
-        """Rebuild the button from its custom_id when it is clicked."""
-        label = item.label if isinstance(item, discord.ui.Button) else None
-        return cls(match["action"], int(match["id"]), label or "")
+    def from_match(cls, match: re.Match[str], label: str) -> Self:
+        """Rebuild the button from its action and the suggestion's id."""
+        return cls(match["action"], int(match["id"]), label)
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        """Review the suggestion, then show the remaining ones in place."""
-        try:
-            await self._review(interaction, cast("HearthBot", interaction.client))
-        except Exception as error:
-            # The view discord.py builds for a dynamic item has no error handler of ours.
-            await report_interaction_error(interaction, error)
-
-    async def _review(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
+    async def run(self, interaction: discord.Interaction[Any], bot: HearthBot) -> None:
         """Approve or reject, refusing people without Manage Server."""
         require_admin(interaction)
         guild = guild_of(interaction)

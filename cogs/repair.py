@@ -27,9 +27,8 @@ from bot.repair.service import FOLLOW_UP_KIND, PAUSE_KIND, Capped
 from bot.replies import send_private
 from bot.schedule.engine import Occurrence
 from bot.schedule.kinds import RepairPayload
-from bot.ui import HEARTH_COLOUR
+from bot.ui import HEARTH_COLOUR, PersistentButton, persistent_view
 from cogs._admin import guild_of
-from cogs._dm_ui import GuardedButton, persistent_view
 from cogs._repair_answer import AnswerButton, BlockButton, UnblockButton, mention, shown_name
 from cogs._repair_draft import DiscardButton, PauseButton, SendButton, WriteButton, capped_text
 
@@ -40,7 +39,7 @@ log = logging.getLogger(__name__)
 
 PAUSE_MINUTES = (20, 60)
 
-REPAIR_BUTTONS: tuple[type[GuardedButton], ...] = (
+REPAIR_BUTTONS: tuple[type[PersistentButton], ...] = (
     WriteButton,
     PauseButton,
     SendButton,
