@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.db.repos.gratitude import GratitudeConfig
 from bot.errors import InvalidInputError, MissingPermissionsError
 from bot.gratitude import service
+from bot.gratitude.service import GratitudeConfig
 from bot.gratitude.weekly import (
     DEFAULT_DIGEST_TIME,
     DEFAULT_DIGEST_WEEKDAY,

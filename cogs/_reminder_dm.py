@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any, Self
 import discord
 
 from bot.content.appreciation import AppreciationContent
-from bot.db.repos.reminders import Nudge, Reminder
 from bot.errors import InvalidInputError, NotFoundError
 from bot.reminders import service
+from bot.reminders.service import Nudge, Reminder
 from bot.reminders.snooze import Snooze, available_snoozes, snooze_until
 from bot.replies import send_private
 from cogs._dm_ui import GuardedButton, persistent_view

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any, Self
 import discord
 
 from bot.content.texts import TextTable
-from bot.db.repos.repairs import RepairAnswer, RepairRequest, RepairStatus
 from bot.dm import send_dm
 from bot.errors import InvalidInputError, NotFoundError
 from bot.repair import service
+from bot.repair.service import RepairAnswer, RepairRequest, RepairStatus
 from bot.replies import send_private
 from cogs._dm_ui import GuardedButton, persistent_view
 

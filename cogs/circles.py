@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.db.repos import circles
+from bot.prompts import service
 from bot.prompts.reveal import drop_from_circle, reveal_if_due
 from bot.replies import send_private
 from bot.ui import HEARTH_COLOUR
@@ -36,7 +36,7 @@ class Circles(commands.Cog):
         """Add the user to the circle."""
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
-        joined = await circles.join(self.bot.db, guild.id, interaction.user.id, self.bot.clock.now())
+        joined = await service.join_circle(self.bot.db, guild.id, interaction.user.id, self.bot.clock.now())
         await send_private(interaction, texts("circle.joined" if joined else "circle.already"))
 
     @circle.command(name="leave", description="Stop taking part in this server's prompt reveals")
@@ -76,7 +76,7 @@ class Circles(commands.Cog):
         """List the circle's members (as mentions, which never ping inside an embed)."""
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
-        members = await circles.members(self.bot.db, guild.id)
+        members = await service.circle_members(self.bot.db, guild.id)
         description = (
             " ".join(f"<@{user_id}>" for user_id in members)
             if members

@@ -12,10 +12,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.content.prompts import PROMPT_TEXT_LIMIT
-from bot.db.repos import prompt_config, suggestions
-from bot.db.repos.prompt_config import PromptConfig
-from bot.db.repos.suggestions import Suggestion, SuggestionStatus
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError
+from bot.prompts import service
 from bot.prompts.answering import answerable_post, pass_prompt
 from bot.prompts.posting import (
     SCHEDULE_KIND,
@@ -26,6 +24,7 @@ from bot.prompts.posting import (
     post_now,
     resume_prompts,
 )
+from bot.prompts.service import PromptConfig, Suggestion, SuggestionStatus
 from bot.replies import join_labels, send_private
 from bot.schedule.engine import Occurrence
 from bot.schedule.errors import TransientDeliveryError
@@ -45,7 +44,7 @@ ADMIN_PAUSE_REASON = "paused by an admin"
 
 async def current_config(bot: HearthBot, guild_id: int) -> PromptConfig:
     """Return the server's prompt configuration, or raise a kind error if prompts aren't set up."""
-    config = await prompt_config.get(bot.db, guild_id)
+    config = await service.config_of(bot.db, guild_id)
     if config is None:
         texts = bot.content.daily_prompts
         raise NotFoundError(
@@ -99,7 +98,7 @@ class ReviewButton(
         guild = guild_of(interaction)
         texts = bot.content.daily_prompts
         status = SuggestionStatus.APPROVED if self.action == "approve" else SuggestionStatus.REJECTED
-        changed = await suggestions.review(
+        changed = await service.review(
             bot.db, self.suggestion_id, guild.id, status, interaction.user.id, bot.clock.now()
         )
         if not changed:
@@ -125,7 +124,7 @@ def theme_label(bot: HearthBot, suggestion: Suggestion) -> str:
 async def review_page(bot: HearthBot, guild_id: int) -> tuple[list[discord.Embed], discord.ui.View | None]:
     """Render the oldest pending suggestions with Approve / Reject buttons for each."""
     texts = bot.content.daily_prompts
-    pending = await suggestions.with_status(bot.db, guild_id, SuggestionStatus.PENDING)
+    pending = await service.pending_suggestions(bot.db, guild_id)
     if not pending:
         return [discord.Embed(description=texts("prompt.review_none"), colour=HEARTH_COLOUR)], None
     shown = pending[:REVIEW_PAGE]
@@ -285,7 +284,7 @@ class Prompts(commands.Cog):
             raise InvalidInputError(
                 texts("prompt.suggest_unknown_theme", theme=discord.utils.escape_markdown(theme_id[:100]))
             )
-        suggestion = await suggestions.add(
+        await service.suggest(
             self.bot.db,
             guild_id=guild.id,
             author_id=interaction.user.id,
@@ -293,7 +292,6 @@ class Prompts(commands.Cog):
             theme=theme_id,
             now=self.bot.clock.now(),
         )
-        log.info("Suggestion %s stored in guild %s", suggestion.id, guild.id)
         await send_private(interaction, texts("prompt.suggest_saved"))
 
     @suggest.autocomplete("theme")

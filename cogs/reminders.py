@@ -11,14 +11,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.content.appreciation import AppreciationContent
-from bot.db.repos.schedules import Schedule
 from bot.dm import OptIn, send_dm, send_opt_in_dm
 from bot.errors import InvalidInputError, NotFoundError
 from bot.prompts.timezones import search_timezones
 from bot.reminders import service
 from bot.reminders.every import describe_days, every_suggestions, parse_every
 from bot.reminders.limits import MAX_ACTIVE_REMINDERS
-from bot.reminders.service import SCHEDULE_KIND
+from bot.reminders.service import SCHEDULE_KIND, Schedule
 from bot.replies import send_private
 from bot.schedule.days import DAY_NAMES
 from bot.schedule.engine import Occurrence

@@ -9,11 +9,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.content.prompts import Audience
-from bot.db.repos import circles, prompt_config, suggestions
-from bot.db.repos.prompt_config import PromptConfig
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError
+from bot.prompts import service
 from bot.prompts.permissions import bot_permissions_in, missing_permissions
-from bot.prompts.posting import PromptChannelError, configure_prompts, next_prompt_time, prompt_channel
+from bot.prompts.posting import PromptChannelError, next_prompt_time, prompt_channel
+from bot.prompts.service import PromptConfig
 from bot.prompts.timezones import search_timezones
 from bot.replies import join_labels, send_private
 from bot.schedule.recurrence import echo, format_local_time, is_valid_timezone, parse_local_time
@@ -40,7 +40,7 @@ async def config_embed(bot: HearthBot, config: PromptConfig, title: str) -> disc
         value=texts("setup.value_yes" if config.threads else "setup.value_no"),
     )
     embed.add_field(name=texts("setup.label_audience"), value=texts(f"setup.audience_{config.audience}"))
-    count = len(await circles.members(bot.db, config.guild_id))
+    count = len(await service.circle_members(bot.db, config.guild_id))
     embed.add_field(name=texts("setup.label_circle"), value=texts("setup.value_circle", count=count))
     resume = bot.command_directory.mention("prompt resume")
     status = (
@@ -56,7 +56,7 @@ async def config_embed(bot: HearthBot, config: PromptConfig, title: str) -> disc
         else f"{discord.utils.format_dt(upcoming, 'F')} ({discord.utils.format_dt(upcoming, 'R')})"
     )
     embed.add_field(name=texts("setup.label_next"), value=next_text, inline=False)
-    pending = await suggestions.count_pending(bot.db, config.guild_id)
+    pending = await service.count_pending(bot.db, config.guild_id)
     if pending:
         embed.add_field(name=texts("setup.label_pending"), value=str(pending), inline=False)
     return embed
@@ -117,10 +117,10 @@ class Setup(commands.Cog):
             raise MissingPermissionsError(
                 texts("setup.missing_permissions", channel=channel.mention, missing=join_labels(missing))
             )
-        previous = await prompt_config.get(self.bot.db, guild.id)
+        previous = await service.config_of(self.bot.db, guild.id)
         chosen = audience.value if audience else (previous.audience if previous else Audience.ANY.value)
         now = self.bot.clock.now()
-        config = await configure_prompts(
+        config = await service.configure(
             self.bot.db,
             PromptConfig(
                 guild_id=guild.id,
@@ -154,7 +154,7 @@ class Setup(commands.Cog):
         require_admin(interaction)
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
-        config = await prompt_config.get(self.bot.db, guild.id)
+        config = await service.config_of(self.bot.db, guild.id)
         if config is None:
             raise NotFoundError(
                 texts("setup.not_configured", setup=self.bot.command_directory.mention("setup prompts"))
@@ -168,7 +168,7 @@ class Setup(commands.Cog):
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
         directory = self.bot.command_directory
-        config = await prompt_config.get(self.bot.db, guild.id)
+        config = await service.config_of(self.bot.db, guild.id)
         if config is None:
             raise NotFoundError(texts("setup.not_configured", setup=directory.mention("setup prompts")))
         await interaction.response.defer(ephemeral=True, thinking=True)

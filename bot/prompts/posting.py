@@ -12,7 +12,7 @@ import aiohttp
 import discord
 
 from bot.content.prompts import Audience, Prompt
-from bot.db.database import Database
+from bot.db.database import Database, Transaction
 from bot.db.repos import prompt_config, prompt_posts, schedules, suggestions
 from bot.db.repos.prompt_config import PromptConfig
 from bot.db.repos.prompt_posts import PromptPost
@@ -337,14 +337,7 @@ async def _schedule_for(bot: HearthBot, config: PromptConfig, now: datetime) -> 
     return schedule
 
 
-async def configure_prompts(db: Database, config: PromptConfig, now: datetime) -> PromptConfig:
-    """Store a server's configuration and its daily schedule, as /setup prompts does; return it stored."""
-    saved = await prompt_config.save(db, config, now)
-    await save_schedule(db, saved, now)
-    return saved
-
-
-async def save_schedule(db: Database, config: PromptConfig, now: datetime) -> Schedule:
+async def save_schedule(db: Database | Transaction, config: PromptConfig, now: datetime) -> Schedule:
     """Create or update the server's daily schedule from its configuration, unpaused unless it is paused."""
     schedule = await schedules.upsert_recurring(
         db,

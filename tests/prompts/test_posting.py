@@ -22,13 +22,13 @@ from bot.prompts.posting import (
     SCHEDULE_KIND,
     PromptChannelError,
     classify_http_error,
-    configure_prompts,
     deliver_scheduled,
     next_prompt_time,
     owner_key,
     post_now,
 )
 from bot.prompts.reveal import reveal_due
+from bot.prompts.service import configure as configure_prompts
 from bot.schedule.engine import Occurrence, ScheduleEngine
 from bot.schedule.errors import TransientDeliveryError
 from tests.prompts.standin import ADMIN, CHANNEL, GUILD, ROLE, START, StandInBot, http_error
