@@ -13,7 +13,7 @@ from bot.prompts import service
 from bot.prompts.reveal import drop_from_circle, reveal_if_due
 from bot.replies import send_private
 from bot.ui import HEARTH_COLOUR
-from cogs._admin import guild_of, require_admin
+from cogs._admin import admin_only, guild_of
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
@@ -55,9 +55,9 @@ class Circles(commands.Cog):
     # The group is everyone's (/circle join), so the run-time check is what guards removing others.
     @circle.command(name="remove", description="Take someone out of this server's circle (Manage Server)")
     @app_commands.describe(member="The person to take out of the circle")
+    @admin_only()
     async def remove(self, interaction: discord.Interaction[HearthBot], member: discord.User) -> None:
         """Remove someone from the circle with their unrevealed answers, then reveal if that completes it."""
-        require_admin(interaction)
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
         name = f"<@{member.id}>"

@@ -30,7 +30,7 @@ from bot.schedule.engine import Occurrence
 from bot.schedule.errors import TransientDeliveryError
 from bot.tree import report_interaction_error
 from bot.ui import HEARTH_COLOUR
-from cogs._admin import guild_of, require_admin
+from cogs._admin import admin_only, guild_of, require_admin
 from cogs._prompt_answers import CARD_BUTTONS, answer_form, card_buttons_for, outcome_text
 
 if TYPE_CHECKING:
@@ -178,9 +178,9 @@ class Prompts(commands.Cog):
     # everyone uses (/prompt answer), so the run-time check is the guard there.
 
     @prompt.command(name="now", description="Post the next prompt now (counts as today's; Manage Server)")
+    @admin_only()
     async def now(self, interaction: discord.Interaction[HearthBot]) -> None:
         """Post today's prompt immediately, unless today already has one."""
-        require_admin(interaction)
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
         directory = self.bot.command_directory
@@ -202,9 +202,9 @@ class Prompts(commands.Cog):
             await send_private(interaction, texts("prompt.now_already", channel=channel, next=when(upcoming)))
 
     @prompt.command(name="pause", description="Stop posting daily prompts (Manage Server)")
+    @admin_only()
     async def pause(self, interaction: discord.Interaction[HearthBot]) -> None:
         """Pause the server's daily prompts."""
-        require_admin(interaction)
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
         resume = self.bot.command_directory.mention("prompt resume")
@@ -217,9 +217,9 @@ class Prompts(commands.Cog):
         await send_private(interaction, texts("prompt.paused", resume=resume))
 
     @prompt.command(name="resume", description="Start posting daily prompts again (Manage Server)")
+    @admin_only()
     async def resume(self, interaction: discord.Interaction[HearthBot]) -> None:
         """Resume the server's daily prompts, once the bot can post in the channel again."""
-        require_admin(interaction)
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
         config = await current_config(self.bot, guild.id)
@@ -307,9 +307,9 @@ class Prompts(commands.Cog):
         ][:25]
 
     @prompt.command(name="review", description="Approve or reject suggested prompts (Manage Server)")
+    @admin_only()
     async def review(self, interaction: discord.Interaction[HearthBot]) -> None:
         """Show pending suggestions with persistent Approve / Reject buttons."""
-        require_admin(interaction)
         guild = guild_of(interaction)
         embeds, view = await review_page(self.bot, guild.id)
         kwargs: dict[str, Any] = {

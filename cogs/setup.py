@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import TYPE_CHECKING
 
 import discord
@@ -14,16 +15,20 @@ from bot.prompts import service
 from bot.prompts.permissions import bot_permissions_in, missing_permissions
 from bot.prompts.posting import PromptChannelError, next_prompt_time, prompt_channel
 from bot.prompts.service import PromptConfig
-from bot.prompts.timezones import search_timezones
 from bot.replies import join_labels, send_private
-from bot.schedule.recurrence import echo, format_local_time, is_valid_timezone, parse_local_time
+from bot.schedule.recurrence import format_local_time
+from bot.transformers import LocalTime, Timezone
 from bot.ui import HEARTH_COLOUR
-from cogs._admin import guild_of, require_admin
+from cogs._admin import admin_only, guild_of
 from cogs._gratitude_setup import add_gratitude_setup
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
 
+PromptTime = app_commands.Transform[time, LocalTime(lambda content: content.daily_prompts, "setup.bad_time")]
+PromptZone = app_commands.Transform[
+    str, Timezone(lambda content: content.daily_prompts, "setup.bad_timezone")
+]
 AUDIENCE_CHOICES = [app_commands.Choice(name=audience.value, value=audience.value) for audience in Audience]
 
 
@@ -80,36 +85,28 @@ class Setup(commands.Cog):
     @setup.command(name="prompts", description="Choose where and when the daily prompt appears")
     @app_commands.describe(
         channel="The channel for daily prompts",
-        time="Local time of day, 24-hour HH:MM (e.g. 19:30)",
-        timezone="Your timezone: type a city to search",
+        time="Local time of day, e.g. 19:30 or 7:30 pm",
+        timezone="Your timezone: type a city (e.g. London) to search",
         ping="A role to mention with each prompt (optional)",
         threads="Open a discussion thread on each prompt",
         audience="Who the prompts are written for",
     )
     @app_commands.choices(audience=AUDIENCE_CHOICES)
+    @admin_only()
     async def prompts(
         self,
         interaction: discord.Interaction[HearthBot],
         channel: discord.TextChannel,
-        time: str,
-        timezone: str,
+        time: PromptTime,
+        timezone: PromptZone,
         ping: discord.Role | None = None,
         threads: bool = False,
         audience: app_commands.Choice[str] | None = None,
     ) -> None:
         """Validate everything first, then save the configuration and schedule."""
-        require_admin(interaction)
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
-        try:
-            local_time = format_local_time(parse_local_time(time))
-        except ValueError as error:
-            raise InvalidInputError(texts("setup.bad_time", problem=str(error))) from None
-        zone = timezone.strip()
-        if not is_valid_timezone(zone):
-            raise InvalidInputError(
-                texts("setup.bad_timezone", timezone=discord.utils.escape_markdown(echo(zone)))
-            )
+        local_time, zone = format_local_time(time), timezone
         if ping is not None and ping.is_default():
             raise InvalidInputError(texts("setup.everyone_ping"))
         missing = missing_permissions(bot_permissions_in(channel), threads=threads)
@@ -141,17 +138,10 @@ class Setup(commands.Cog):
             embed.description = texts("setup.role_not_mentionable", role=ping.mention)
         await send_private(interaction, embed=embed)
 
-    @prompts.autocomplete("timezone")
-    async def timezone_autocomplete(
-        self, interaction: discord.Interaction[HearthBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Suggest IANA timezones whose city or region matches what was typed (at most 25)."""
-        return [app_commands.Choice(name=name, value=name) for name in search_timezones(current)]
-
     @setup.command(name="show", description="Show this server's Hearth configuration")
+    @admin_only()
     async def show(self, interaction: discord.Interaction[HearthBot]) -> None:
         """Show the prompt configuration and the next prompt time, ephemerally."""
-        require_admin(interaction)
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
         config = await service.config_of(self.bot.db, guild.id)
@@ -162,9 +152,9 @@ class Setup(commands.Cog):
         await send_private(interaction, embed=await config_embed(self.bot, config, texts("setup.show_title")))
 
     @setup.command(name="check", description="Check that Hearth can post in its configured channels")
+    @admin_only()
     async def check(self, interaction: discord.Interaction[HearthBot]) -> None:
         """Re-check the bot's permissions in every configured channel and report ephemerally."""
-        require_admin(interaction)
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
         directory = self.bot.command_directory
