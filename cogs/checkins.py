@@ -59,17 +59,12 @@ class Checkins(commands.Cog):
     async def cog_load(self) -> None:
         """Take over DM check-in deliveries and the persistent buttons."""
         self.bot.add_dynamic_items(ShareSelect, DmCheckinButton, DetailsButton, StopButton)
-        # Meta tests load cogs into a bot that never ran setup_hook, so there may be no engine yet.
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.register(service.SCHEDULE_KIND, self.deliver)
+        self.bot.schedule_routes.register(service.SCHEDULE_KIND, self.deliver)
 
     async def cog_unload(self) -> None:
         """Hand DM check-in deliveries and the buttons back."""
         self.bot.remove_dynamic_items(ShareSelect, DmCheckinButton, DetailsButton, StopButton)
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.unregister(service.SCHEDULE_KIND)
+        self.bot.schedule_routes.unregister(service.SCHEDULE_KIND)
 
     async def deliver(self, occurrence: Occurrence) -> None:
         """Send one scheduled check-in DM; closed DMs pause the schedule (and the person is told later)."""

@@ -164,20 +164,15 @@ class Gratitude(commands.Cog):
         """Add the context menus and take over the digest and rotation deliveries."""
         self.bot.tree.add_command(self.user_menu)
         self.bot.tree.add_command(self.message_menu)
-        # Meta tests load cogs into a bot that never ran setup_hook, so there may be no engine yet.
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.register(DIGEST_KIND, self.deliver_digest, guild_bound=True)
-            engine.register(ROTATION_KIND, self.deliver_rotation, guild_bound=True)
+        self.bot.schedule_routes.register(DIGEST_KIND, self.deliver_digest, guild_bound=True)
+        self.bot.schedule_routes.register(ROTATION_KIND, self.deliver_rotation, guild_bound=True)
 
     async def cog_unload(self) -> None:
         """Remove the context menus and hand the deliveries back."""
         self.bot.tree.remove_command(USER_MENU, type=discord.AppCommandType.user)
         self.bot.tree.remove_command(MESSAGE_MENU, type=discord.AppCommandType.message)
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.unregister(DIGEST_KIND)
-            engine.unregister(ROTATION_KIND)
+        self.bot.schedule_routes.unregister(DIGEST_KIND)
+        self.bot.schedule_routes.unregister(ROTATION_KIND)
 
     async def deliver_digest(self, occurrence: Occurrence) -> None:
         """Post a scheduled weekly digest."""

@@ -19,6 +19,7 @@ from bot.privacy.render import choice_label, erasure_summary, period_text
 from bot.privacy.retention import RETENTION_CHOICES, effective_retention
 from bot.replies import send_private
 from bot.schedule.engine import Occurrence
+from bot.schedule.kinds import OwnerKey, ScheduleKind
 from bot.schedule.recurrence import Recurrence
 from bot.tree import report_interaction_error
 
@@ -27,8 +28,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HOUSEKEEPING_KIND = "privacy_housekeeping"
-HOUSEKEEPING_OWNER = "privacy:housekeeping"
+HOUSEKEEPING_KIND = ScheduleKind.PRIVACY_HOUSEKEEPING
+HOUSEKEEPING_OWNER = OwnerKey.singleton(HOUSEKEEPING_KIND)
 # A quiet hour in UTC; a restart within the scheduler's grace still runs the day's clean-up.
 HOUSEKEEPING_RULE = Recurrence("UTC", time(3, 30))
 
@@ -153,18 +154,12 @@ class Privacy(commands.Cog):
     async def cog_load(self) -> None:
         """Register the buttons and the daily housekeeping schedule."""
         self.bot.add_dynamic_items(EraseButton, RetentionButton)
-        # Meta tests load cogs into a bot that never ran setup_hook, so there may be no engine yet.
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is None:
-            return
-        engine.register(HOUSEKEEPING_KIND, self._housekeeping)
+        self.bot.schedule_routes.register(HOUSEKEEPING_KIND, self._housekeeping)
         await ensure_housekeeping_schedule(self.bot)
 
     async def cog_unload(self) -> None:
         """Stop taking housekeeping occurrences and button clicks."""
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.unregister(HOUSEKEEPING_KIND)
+        self.bot.schedule_routes.unregister(HOUSEKEEPING_KIND)
         self.bot.remove_dynamic_items(EraseButton, RetentionButton)
 
     # --- housekeeping -----------------------------------------------------------------------------

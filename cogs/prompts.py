@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REVIEW_PAGE = 5
-ADMIN_PAUSE_REASON = "paused by an admin"
 
 
 async def current_config(bot: HearthBot, guild_id: int) -> PromptConfig:
@@ -158,17 +157,12 @@ class Prompts(commands.Cog):
     async def cog_load(self) -> None:
         """Take over daily prompt deliveries and the persistent review buttons."""
         self.bot.add_dynamic_items(ReviewButton, *CARD_BUTTONS)
-        # Meta tests load cogs into a bot that never ran setup_hook, so there may be no engine yet.
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.register(SCHEDULE_KIND, self.deliver, guild_bound=True)
+        self.bot.schedule_routes.register(SCHEDULE_KIND, self.deliver, guild_bound=True)
 
     async def cog_unload(self) -> None:
         """Hand daily prompt deliveries and the review buttons back."""
         self.bot.remove_dynamic_items(ReviewButton, *CARD_BUTTONS)
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.unregister(SCHEDULE_KIND)
+        self.bot.schedule_routes.unregister(SCHEDULE_KIND)
 
     async def deliver(self, occurrence: Occurrence) -> None:
         """Post a scheduled daily prompt."""
@@ -212,7 +206,7 @@ class Prompts(commands.Cog):
         if config.paused:
             await send_private(interaction, texts("prompt.already_paused", resume=resume))
             return
-        await pause_prompts(self.bot, guild.id, ADMIN_PAUSE_REASON)
+        await pause_prompts(self.bot, guild.id, texts("pause.reason_admin"))
         log.info("Daily prompts paused by user %s in guild %s", interaction.user.id, guild.id)
         await send_private(interaction, texts("prompt.paused", resume=resume))
 

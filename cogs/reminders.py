@@ -20,6 +20,7 @@ from bot.reminders.service import SCHEDULE_KIND, Schedule
 from bot.replies import send_private
 from bot.schedule.days import DAY_NAMES
 from bot.schedule.engine import Occurrence
+from bot.schedule.kinds import ReminderPayload
 from bot.schedule.recurrence import Recurrence, format_local_time
 from bot.transformers import LocalTime, Timezone
 from bot.tree import MAX_INTEGER_OPTION
@@ -82,17 +83,12 @@ class Reminders(commands.Cog):
     async def cog_load(self) -> None:
         """Take over appreciation deliveries and the reminder DMs' buttons."""
         self.bot.add_dynamic_items(*NUDGE_BUTTONS)
-        # Meta tests load cogs into a bot that never ran setup_hook, so there may be no engine yet.
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.register(SCHEDULE_KIND, self.deliver)
+        self.bot.schedule_routes.register(SCHEDULE_KIND, self.deliver)
 
     async def cog_unload(self) -> None:
         """Hand deliveries and buttons back."""
         self.bot.remove_dynamic_items(*NUDGE_BUTTONS)
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.unregister(SCHEDULE_KIND)
+        self.bot.schedule_routes.unregister(SCHEDULE_KIND)
 
     @property
     def content(self) -> AppreciationContent:
@@ -106,11 +102,11 @@ class Reminders(commands.Cog):
         schedule = occurrence.schedule
         now = self.bot.clock.now()
         texts = self.content.texts
-        snoozed_id = schedule.payload.get("nudge_id")
+        payload = ReminderPayload.decode(schedule.payload)
         found = await service.next_nudge(
             self.bot.db,
-            reminder_id=int(schedule.payload["reminder_id"]),
-            snoozed_nudge_id=None if snoozed_id is None else int(snoozed_id),
+            reminder_id=payload.reminder_id,
+            snoozed_nudge_id=payload.nudge_id,
             occurrence_key=occurrence.key,
             idea_ids=self.content.idea_ids,
             now=now,
@@ -122,7 +118,7 @@ class Reminders(commands.Cog):
         reminder, nudge = found
         idea = self.content.idea(nudge.idea_id) or self.content.ideas[0]
         parts = [texts("nudge.message", who=mention(reminder.target_id), idea=idea.text)]
-        if snoozed_id is not None:
+        if payload.nudge_id is not None:
             parts.insert(0, texts("nudge.snoozed"))
         if occurrence.late_by > LATE_AFTER:
             parts.append(texts("nudge.late"))

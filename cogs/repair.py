@@ -25,6 +25,7 @@ from bot.repair import service
 from bot.repair.service import FOLLOW_UP_KIND, PAUSE_KIND, Capped, RepairRequest, RepairStatus
 from bot.replies import send_private
 from bot.schedule.engine import Occurrence
+from bot.schedule.kinds import RepairPayload
 from bot.ui import HEARTH_COLOUR
 from cogs._admin import guild_of
 from cogs._dm_ui import GuardedButton, delivery_error, persistent_view
@@ -65,18 +66,14 @@ class Repair(commands.Cog):
     async def cog_load(self) -> None:
         """Take over repair reminders, follow-ups and the flow's persistent buttons."""
         self.bot.add_dynamic_items(*REPAIR_BUTTONS)
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.register(PAUSE_KIND, self.deliver_pause_reminder)
-            engine.register(FOLLOW_UP_KIND, self.deliver_follow_up)
+        self.bot.schedule_routes.register(PAUSE_KIND, self.deliver_pause_reminder)
+        self.bot.schedule_routes.register(FOLLOW_UP_KIND, self.deliver_follow_up)
 
     async def cog_unload(self) -> None:
         """Hand deliveries and buttons back."""
         self.bot.remove_dynamic_items(*REPAIR_BUTTONS)
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.unregister(PAUSE_KIND)
-            engine.unregister(FOLLOW_UP_KIND)
+        self.bot.schedule_routes.unregister(PAUSE_KIND)
+        self.bot.schedule_routes.unregister(FOLLOW_UP_KIND)
 
     @property
     def texts(self) -> TextTable:
@@ -87,7 +84,7 @@ class Repair(commands.Cog):
 
     async def deliver_pause_reminder(self, occurrence: Occurrence) -> None:
         """After the pause, DM the initiator a way back to the form (unless the draft moved on)."""
-        request = await service.get(self.bot.db, int(occurrence.schedule.payload["request_id"]))
+        request = await service.get(self.bot.db, RepairPayload.decode(occurrence.schedule.payload).request_id)
         if request is None or request.status is not RepairStatus.DRAFT:
             log.info("Repair pause reminder %s no longer needed", occurrence.schedule.id)
             return
@@ -108,7 +105,7 @@ class Repair(commands.Cog):
 
     async def deliver_follow_up(self, occurrence: Occurrence) -> None:
         """DM both people "how are things?", each with a way to stop messages from the other."""
-        request = await service.get(self.bot.db, int(occurrence.schedule.payload["request_id"]))
+        request = await service.get(self.bot.db, RepairPayload.decode(occurrence.schedule.payload).request_id)
         if request is None or request.status is not RepairStatus.ANSWERED:
             log.info("Repair follow-up %s no longer needed", occurrence.schedule.id)
             return

@@ -32,13 +32,21 @@ PromptZone = app_commands.Transform[
 AUDIENCE_CHOICES = [app_commands.Choice(name=audience.value, value=audience.value) for audience in Audience]
 
 
+def circle_size(bot: HearthBot, count: int) -> str:
+    """Say how many people are in a circle, in words that fit the number."""
+    texts = bot.content.daily_prompts
+    if count == 0:
+        return texts("setup.value_circle_empty", join=bot.command_directory.mention("circle join"))
+    return texts("setup.value_circle_one") if count == 1 else texts("setup.value_circle", count=count)
+
+
 async def config_embed(bot: HearthBot, config: PromptConfig, title: str) -> discord.Embed:
     """Render a server's whole prompt configuration and its next prompt time."""
     texts = bot.content.daily_prompts
     embed = discord.Embed(title=title, colour=HEARTH_COLOUR)
     embed.add_field(name=texts("setup.label_channel"), value=f"<#{config.channel_id}>")
     embed.add_field(name=texts("setup.label_time"), value=f"{config.local_time} ({config.timezone})")
-    ping = texts("setup.value_none") if config.ping_role_id is None else f"<@&{config.ping_role_id}>"
+    ping = texts("setup.value_no_ping") if config.ping_role_id is None else f"<@&{config.ping_role_id}>"
     embed.add_field(name=texts("setup.label_ping"), value=ping)
     embed.add_field(
         name=texts("setup.label_threads"),
@@ -46,10 +54,12 @@ async def config_embed(bot: HearthBot, config: PromptConfig, title: str) -> disc
     )
     embed.add_field(name=texts("setup.label_audience"), value=texts(f"setup.audience_{config.audience}"))
     count = len(await service.circle_members(bot.db, config.guild_id))
-    embed.add_field(name=texts("setup.label_circle"), value=texts("setup.value_circle", count=count))
+    embed.add_field(name=texts("setup.label_circle"), value=circle_size(bot, count))
     resume = bot.command_directory.mention("prompt resume")
     status = (
-        texts("setup.status_paused", reason=config.paused_reason or "-", resume=resume)
+        texts(
+            "setup.status_paused", reason=config.paused_reason or texts("pause.reason_unknown"), resume=resume
+        )
         if config.paused
         else texts("setup.status_active")
     )
@@ -180,7 +190,7 @@ class Setup(commands.Cog):
             lines.append(
                 texts(
                     "setup.check_paused",
-                    reason=config.paused_reason or "-",
+                    reason=config.paused_reason or texts("pause.reason_unknown"),
                     resume=directory.mention("prompt resume"),
                 )
             )

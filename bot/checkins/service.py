@@ -27,6 +27,7 @@ from bot.db.repos.checkins import CheckinSource as CheckinSource
 from bot.db.repos.schedules import Schedule
 from bot.db.timestamps import to_unix
 from bot.dm import DmUndeliverableError, send_dm
+from bot.schedule.kinds import OwnerKey, OwnerVariant, ScheduleKind
 from bot.schedule.recurrence import Recurrence, is_valid_timezone
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEDULE_KIND = "dm_checkin"
+SCHEDULE_KIND = ScheduleKind.DM_CHECKIN
 SNOOZE_DELAY = timedelta(hours=1)
 # A scheduled check-in's buttons answer for this long after it was sent.
 DM_CHECKIN_LIFETIME = timedelta(hours=24)
@@ -43,14 +44,14 @@ MAX_HISTORY_DAYS = 365
 CHART_FILENAME = "checkins.png"
 
 
-def owner_key(user_id: int) -> str:
+def owner_key(user_id: int) -> OwnerKey:
     """Return the owner key of a person's recurring DM check-in schedule."""
-    return f"{SCHEDULE_KIND}:user:{user_id}"
+    return OwnerKey.user(SCHEDULE_KIND, user_id)
 
 
-def snooze_owner_key(user_id: int) -> str:
+def snooze_owner_key(user_id: int) -> OwnerKey:
     """Return the owner key of a person's one-shot "Later" check-in."""
-    return f"{SCHEDULE_KIND}:user:{user_id}:later"
+    return OwnerKey.user(SCHEDULE_KIND, user_id, OwnerVariant.LATER)
 
 
 def prompt_key(schedule_id: int, sent_at: int) -> str:

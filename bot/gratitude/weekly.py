@@ -34,6 +34,7 @@ from bot.gratitude.rotation import draw_rotation, rotation_rng
 from bot.replies import join_labels
 from bot.schedule.engine import Occurrence
 from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError
+from bot.schedule.kinds import OwnerKey, ScheduleKind
 from bot.schedule.recurrence import Recurrence, is_valid_timezone, next_occurrence, parse_local_time
 
 if TYPE_CHECKING:
@@ -41,21 +42,21 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DIGEST_KIND = "gratitude_digest"
-ROTATION_KIND = "gratitude_rotation"
+DIGEST_KIND = ScheduleKind.GRATITUDE_DIGEST
+ROTATION_KIND = ScheduleKind.GRATITUDE_ROTATION
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DEFAULT_DIGEST_WEEKDAY = 6
 DEFAULT_DIGEST_TIME = "18:00"
 
 
-def digest_owner_key(guild_id: int) -> str:
+def digest_owner_key(guild_id: int) -> OwnerKey:
     """Return the schedule owner key of a server's weekly digest."""
-    return f"{DIGEST_KIND}:guild:{guild_id}"
+    return OwnerKey.guild(DIGEST_KIND, guild_id)
 
 
-def rotation_owner_key(guild_id: int) -> str:
+def rotation_owner_key(guild_id: int) -> OwnerKey:
     """Return the schedule owner key of a server's appreciation rotation."""
-    return f"{ROTATION_KIND}:guild:{guild_id}"
+    return OwnerKey.guild(ROTATION_KIND, guild_id)
 
 
 def weekly_rule(config: GratitudeConfig) -> Recurrence:
@@ -82,7 +83,11 @@ async def server_timezone(
 
 
 async def _upsert(
-    tx: Database | Transaction, kind: str, owner_key: str, config: GratitudeConfig, now: datetime
+    tx: Database | Transaction,
+    kind: ScheduleKind,
+    owner_key: OwnerKey,
+    config: GratitudeConfig,
+    now: datetime,
 ) -> Schedule:
     """Create or update one weekly schedule of the server, unpaused."""
     schedule = await schedules.upsert_recurring(

@@ -13,6 +13,7 @@ from bot.db.database import Database
 from bot.db.repos import privacy, schedules
 from bot.privacy.foundation import iso
 from bot.privacy.registry import ErasureContext, PrivacyAggregate, RetainedTable
+from bot.schedule.kinds import OwnerKey
 from bot.schedule.recurrence import Recurrence
 
 log = logging.getLogger(__name__)
@@ -137,7 +138,7 @@ async def clear_departed_among(db: Database, guild_ids: set[int]) -> int:
 
 
 async def ensure_schedule(
-    db: Database, *, kind: str, owner_key: str, rule: Recurrence, now: datetime
+    db: Database, *, kind: str, owner_key: OwnerKey | str, rule: Recurrence, now: datetime
 ) -> None:
     """Create a recurring schedule once; unpause it if a failed start left it paused.
 

@@ -25,6 +25,7 @@ from bot.prompts.selection import CUSTOM_PREFIX, PastPost, choose_prompt, custom
 from bot.replies import join_labels
 from bot.schedule.engine import Occurrence
 from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError
+from bot.schedule.kinds import OwnerKey, ScheduleKind
 from bot.schedule.recurrence import (
     Recurrence,
     local_date_of,
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEDULE_KIND = "daily_prompt"
+SCHEDULE_KIND = ScheduleKind.DAILY_PROMPT
 # Discord error codes meaning the channel is gone or closed to us: retrying cannot help.
 UNKNOWN_CHANNEL = 10003
 MISSING_ACCESS = 50001
@@ -49,9 +50,9 @@ PERMANENT_CODES = frozenset({UNKNOWN_CHANNEL, MISSING_ACCESS, MISSING_PERMISSION
 CardButtons = Callable[[int, date], discord.ui.View]
 
 
-def owner_key(guild_id: int) -> str:
+def owner_key(guild_id: int) -> OwnerKey:
     """Return the schedule owner key of a server's daily prompt."""
-    return f"{SCHEDULE_KIND}:guild:{guild_id}"
+    return OwnerKey.guild(SCHEDULE_KIND, guild_id)
 
 
 def recurrence_of(config: PromptConfig) -> Recurrence:
@@ -304,7 +305,7 @@ async def post_now(bot: HearthBot, config: PromptConfig, buttons: CardButtons | 
     schedule = await _schedule_for(bot, config, now)
     key = schedules.recurring_occurrence_key(schedule.id, local_date)
     due_at = occurrence_on(rule, local_date) or now
-    claimant = bot.schedule_engine.claimant if hasattr(bot, "schedule_engine") else None
+    claimant = bot.schedule_routes.claimant
     if not await schedules.claim_occurrence(bot.db, schedule.id, key, due_at, now, claimant):
         # The scheduler has (or is) posting today's prompt: report it rather than post a second one.
         posted = await prompt_posts.for_date(bot.db, config.guild_id, local_date)

@@ -61,7 +61,7 @@ async def test_timezone_autocomplete_shows_the_city_match_first(
     """Typing a city, in any case and with or without accents, offers its zone first."""
     world = standard_world
     await bot_runner.start(clock=ManualClock(MORNING))
-    for typed, zone, name, options in [
+    cases: list[tuple[str, str, str, dict[str, Any]]] = [
         ("London", "Europe/London", "setup prompts", {"channel": world.general, "time": "09:00"}),
         ("zurich", "Europe/Zurich", "checkin schedule", {"time": "09:00"}),
         (
@@ -70,7 +70,8 @@ async def test_timezone_autocomplete_shows_the_city_match_first(
             "remind appreciation",
             {"who": world.alice, "every": "daily", "time": "09:00"},
         ),
-    ]:
+    ]
+    for typed, zone, name, options in cases:
         handle = await driver.invoke_autocomplete(
             world.general, world.admin, name, {**options, "timezone": typed}, focused="timezone"
         )

@@ -40,6 +40,7 @@ from bot.gratitude.weekly import (
 )
 from bot.schedule.engine import Occurrence, ScheduleEngine
 from bot.schedule.errors import TransientDeliveryError
+from bot.schedule.kinds import OwnerKey
 from bot.settings import Settings
 
 GUILD = 10
@@ -129,7 +130,7 @@ async def configure(bot: StandIn, **overrides: Any) -> GratitudeConfig:
     return config
 
 
-async def occurrence_of(bot: StandIn, owner_key: str, local_date: date = WEEK) -> Occurrence:
+async def occurrence_of(bot: StandIn, owner_key: OwnerKey, local_date: date = WEEK) -> Occurrence:
     schedule = await schedules.get_by_owner_key(bot.db, owner_key)
     assert schedule is not None
     due = datetime(local_date.year, local_date.month, local_date.day, 18, 0, tzinfo=UTC)
