@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Self
 import discord
 
 from bot.content.appreciation import AppreciationContent
+from bot.delivery import SEND_FAILURES
 from bot.errors import InvalidInputError, NotFoundError
 from bot.reminders import service
 from bot.reminders.service import Nudge, Reminder
@@ -63,7 +64,7 @@ async def _server_name(bot: HearthBot, guild_id: int) -> str:
     if guild is None:
         try:
             guild = await bot.fetch_guild(guild_id)
-        except discord.HTTPException:
+        except SEND_FAILURES:
             return "your server"
     return discord.utils.escape_markdown(guild.name)
 

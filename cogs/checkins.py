@@ -10,7 +10,6 @@ import io
 from datetime import time
 from typing import TYPE_CHECKING
 
-import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -18,11 +17,11 @@ from discord.ext import commands
 from bot.checkins import service
 from bot.checkins.days import describe_days, parse_days
 from bot.db.timestamps import to_unix
-from bot.dm import DmUndeliverableError, OptIn, send_dm, send_opt_in_dm
+from bot.delivery import SEND_FAILURES, dm_error, require_opt_in_dm, send_dm
 from bot.errors import InvalidInputError
 from bot.replies import fit_message, send_private
 from bot.schedule.engine import Occurrence
-from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError
+from bot.schedule.errors import PermanentDeliveryError
 from bot.schedule.recurrence import Recurrence, format_local_time
 from bot.transformers import LocalTime, Timezone, Weekdays
 from cogs._checkin_dm import DetailsButton, DmCheckinButton, StopButton, checkin_dm_view, stop_only_view
@@ -84,14 +83,8 @@ class Checkins(commands.Cog):
                 view=view,
                 nonce=occurrence.key,
             )
-        except DmUndeliverableError:
-            raise
-        except (discord.NotFound, discord.Forbidden) as error:
-            raise PermanentDeliveryError(f"DM refused ({error.code or error.status})") from error
-        except discord.HTTPException as error:
-            raise TransientDeliveryError(f"HTTP {error.status} ({error.code})") from error
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise TransientDeliveryError(f"network error ({type(error).__name__})") from error
+        except SEND_FAILURES as error:
+            raise dm_error(error) from error
 
     @checkin.command(name="now", description="Check in privately: how safe and connected you feel today")
     async def now(self, interaction: discord.Interaction[HearthBot]) -> None:
@@ -155,20 +148,16 @@ class Checkins(commands.Cog):
             "stop": directory.mention("checkin stop"),
         }
         # Running this again is how someone says they opened their DMs: try once more.
-        sent = await send_opt_in_dm(
+        await require_opt_in_dm(
             self.bot,
             self.bot.db,
             user_id,
             self.bot.clock.now(),
+            refused=texts("schedule.dms_closed", schedule=directory.mention("checkin schedule")),
+            failed=texts("schedule.dm_failed"),
             content=texts("schedule.test_dm", **when),
             view=stop_only_view(content),
         )
-        if sent is OptIn.REFUSED:
-            raise InvalidInputError(
-                texts("schedule.dms_closed", schedule=directory.mention("checkin schedule"))
-            )
-        if sent is OptIn.FAILED:
-            raise InvalidInputError(texts("schedule.dm_failed"))
         saved = await service.start_schedule(self.bot, user_id, rule)
         moment = saved.next_run_at
         upcoming = f"{discord.utils.format_dt(moment, 'F')} ({discord.utils.format_dt(moment, 'R')})"

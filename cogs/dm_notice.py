@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.dm import DM_UNDELIVERABLE_NOTICE
+from bot.delivery import DM_UNDELIVERABLE_NOTICE
 from bot.dm_notice import take_pending
 
 if TYPE_CHECKING:

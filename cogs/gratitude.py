@@ -9,14 +9,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.dm import OptIn, send_opt_in_dm
+from bot.delivery import ChannelUnavailableError, require_opt_in_dm
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError, UserFacingError
 from bot.gratitude import service
 from bot.gratitude.cards import build_recent_embed, card_link, modal_title, removal_choice
 from bot.gratitude.posting import (
     CardRemovalError,
     CardSource,
-    GratitudeChannelError,
     GratitudeNotConfiguredError,
     notify_recipient,
     post_card,
@@ -66,7 +65,7 @@ def not_configured_error(bot: HearthBot) -> NotFoundError:
     return NotFoundError(bot.content.gratitude("send.no_channel", setup=setup))
 
 
-def channel_error(bot: HearthBot, channel_id: int, error: GratitudeChannelError) -> UserFacingError:
+def channel_refusal(bot: HearthBot, channel_id: int, error: ChannelUnavailableError) -> UserFacingError:
     """Return the refusal for a gratitude channel the bot can't post in, naming what is missing."""
     texts = bot.content.gratitude
     setup = bot.command_directory.mention("setup gratitude")
@@ -233,9 +232,9 @@ class Gratitude(commands.Cog):
             )
         except GratitudeNotConfiguredError:
             raise not_configured_error(self.bot) from None
-        except GratitudeChannelError as error:
+        except ChannelUnavailableError as error:
             config = await service.config_of(self.bot.db, guild.id)
-            raise channel_error(self.bot, config.channel_id if config else 0, error) from None
+            raise channel_refusal(self.bot, config.channel_id if config else 0, error) from None
         except TransientDeliveryError:
             raise UserFacingError(self.bot.content.gratitude("send.failed")) from None
         # The DM first, so the sender's confirmation is the last thing this interaction does.
@@ -357,15 +356,15 @@ class Gratitude(commands.Cog):
         user_id = interaction.user.id
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = self.bot.clock.now()
-        sent = await send_opt_in_dm(
+        await require_opt_in_dm(
             self.bot,
             self.bot.db,
             user_id,
             now,
+            refused=texts("notify.dms_closed"),
+            failed=texts("notify.dm_failed"),
             content=texts("notify.test_dm", off=directory.mention("gratitude notify off")),
         )
-        if sent is not OptIn.SENT:
-            raise UserFacingError(texts("notify.dms_closed"))
         await service.set_notify(self.bot.db, user_id, True, now)
         await send_private(interaction, texts("notify.on", off=directory.mention("gratitude notify off")))
 

@@ -12,12 +12,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.content.prompts import PROMPT_TEXT_LIMIT
+from bot.delivery import ChannelUnavailableError
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError
 from bot.prompts import service
 from bot.prompts.answering import answerable_post, pass_prompt
 from bot.prompts.posting import (
     SCHEDULE_KIND,
-    PromptChannelError,
     deliver_scheduled,
     next_prompt_time,
     pause_prompts,
@@ -184,7 +184,7 @@ class Prompts(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             result = await post_now(self.bot, config, card_buttons_for(self.bot))
-        except PromptChannelError as error:
+        except ChannelUnavailableError as error:
             raise MissingPermissionsError(texts("prompt.channel_unavailable", reason=error.reason)) from None
         except TransientDeliveryError:
             raise InvalidInputError(texts("prompt.now_failed")) from None
@@ -223,7 +223,7 @@ class Prompts(commands.Cog):
             return
         try:
             resumed = await resume_prompts(self.bot, config)
-        except PromptChannelError as error:
+        except ChannelUnavailableError as error:
             directory = self.bot.command_directory
             if not error.missing:
                 raise NotFoundError(

@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.content.appreciation import AppreciationContent
-from bot.dm import OptIn, send_dm, send_opt_in_dm
+from bot.delivery import SEND_FAILURES, dm_error, require_opt_in_dm, send_dm
 from bot.errors import InvalidInputError, NotFoundError
 from bot.reminders import service
 from bot.reminders.every import describe_days, every_suggestions, parse_every
@@ -26,7 +26,6 @@ from bot.transformers import LocalTime, Timezone
 from bot.tree import MAX_INTEGER_OPTION
 from bot.ui import HEARTH_COLOUR
 from cogs._admin import guild_of
-from cogs._dm_ui import delivery_error
 from cogs._reminder_dm import NUDGE_BUTTONS, mention, nudge_view, relative
 
 if TYPE_CHECKING:
@@ -132,8 +131,8 @@ class Reminders(commands.Cog):
                 view=nudge_view(self.content, nudge.id, reminder.id),
                 nonce=occurrence.key,
             )
-        except discord.HTTPException as error:
-            raise delivery_error(error) from error
+        except SEND_FAILURES as error:
+            raise dm_error(error) from error
         log.info("Appreciation reminder %s sent nudge %s (%s)", reminder.id, nudge.id, occurrence.key)
 
     # --- commands ---------------------------------------------------------------------------------
@@ -218,11 +217,16 @@ class Reminders(commands.Cog):
 
     async def _test_dm(self, user_id: int, text: str) -> None:
         """Send the opt-in DM (DMs are tried afresh), or refuse kindly if it doesn't get through."""
-        sent = await send_opt_in_dm(self.bot, self.bot.db, user_id, self.bot.clock.now(), content=text)
-        if sent is OptIn.REFUSED:
-            raise InvalidInputError(self.content.texts("remind.dm_closed"))
-        if sent is OptIn.FAILED:
-            raise InvalidInputError(self.content.texts("remind.dm_failed"))
+        texts = self.content.texts
+        await require_opt_in_dm(
+            self.bot,
+            self.bot.db,
+            user_id,
+            self.bot.clock.now(),
+            refused=texts("remind.dm_closed"),
+            failed=texts("remind.dm_failed"),
+            content=text,
+        )
 
     @appreciation.autocomplete("every")
     async def every_autocomplete(

@@ -19,7 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.content.texts import TextTable
-from bot.dm import DmUndeliverableError, send_dm
+from bot.delivery import SEND_FAILURES, DmUndeliverableError, dm_error, send_dm
 from bot.errors import InvalidInputError, NotFoundError
 from bot.repair import service
 from bot.repair.service import FOLLOW_UP_KIND, PAUSE_KIND, Capped, RepairRequest, RepairStatus
@@ -28,7 +28,7 @@ from bot.schedule.engine import Occurrence
 from bot.schedule.kinds import RepairPayload
 from bot.ui import HEARTH_COLOUR
 from cogs._admin import guild_of
-from cogs._dm_ui import GuardedButton, delivery_error, persistent_view
+from cogs._dm_ui import GuardedButton, persistent_view
 from cogs._repair_answer import AnswerButton, BlockButton, UnblockButton, mention, shown_name
 from cogs._repair_draft import DiscardButton, PauseButton, SendButton, WriteButton, capped_text
 
@@ -99,8 +99,8 @@ class Repair(commands.Cog):
                 view=view,
                 nonce=occurrence.key,
             )
-        except discord.HTTPException as error:
-            raise delivery_error(error) from error
+        except SEND_FAILURES as error:
+            raise dm_error(error) from error
         log.info("Repair pause reminder sent for request %s", request.id)
 
     async def deliver_follow_up(self, occurrence: Occurrence) -> None:
@@ -130,8 +130,8 @@ class Repair(commands.Cog):
                 )
             except DmUndeliverableError:
                 log.info("Repair follow-up %s: one DM was refused", request.id)
-            except discord.HTTPException as error:
-                raise delivery_error(error) from error
+            except SEND_FAILURES as error:
+                raise dm_error(error) from error
         log.info("Repair follow-up sent for request %s", request.id)
 
     # --- commands ---------------------------------------------------------------------------------
@@ -210,7 +210,7 @@ class Repair(commands.Cog):
                 view=view,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
-        except discord.HTTPException:
+        except SEND_FAILURES:
             log.info("Could not edit the recipient's copy of repair request %s", request.id)
 
 

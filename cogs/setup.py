@@ -10,10 +10,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.content.prompts import Audience
+from bot.delivery import ChannelUnavailableError
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError
 from bot.prompts import service
 from bot.prompts.permissions import bot_permissions_in, missing_permissions
-from bot.prompts.posting import PromptChannelError, next_prompt_time, prompt_channel
+from bot.prompts.posting import next_prompt_time, prompt_channel
 from bot.prompts.service import PromptConfig
 from bot.replies import join_labels, send_private
 from bot.schedule.recurrence import format_local_time
@@ -175,7 +176,7 @@ class Setup(commands.Cog):
         lines: list[str] = []
         try:
             channel = await prompt_channel(self.bot, config.guild_id, config.channel_id)
-        except PromptChannelError:
+        except ChannelUnavailableError:
             lines.append(texts("setup.check_gone", setup=directory.mention("setup prompts")))
         else:
             missing = missing_permissions(bot_permissions_in(channel), threads=config.threads)

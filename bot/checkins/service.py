@@ -14,9 +14,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import aiohttp
-import discord
-
 from bot.checkins.chart import render_score_chart
 from bot.checkins.form import CheckinAnswers
 from bot.checkins.sharing import share_text
@@ -26,7 +23,7 @@ from bot.db.repos.checkins import Checkin, ShareStatus
 from bot.db.repos.checkins import CheckinSource as CheckinSource
 from bot.db.repos.schedules import Schedule
 from bot.db.timestamps import to_unix
-from bot.dm import DmUndeliverableError, send_dm
+from bot.delivery import SEND_FAILURES, DmUndeliverableError, send_dm
 from bot.schedule.kinds import OwnerKey, OwnerVariant, ScheduleKind
 from bot.schedule.recurrence import Recurrence, is_valid_timezone
 
@@ -229,7 +226,7 @@ async def share(bot: HearthBot, checkin: Checkin, author: str, recipients: list[
             await checkins.record_share(bot.db, checkin.id, recipient, ShareStatus.DM_CLOSED, now)
             outcome.closed.append(recipient)
             continue
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+        except SEND_FAILURES as error:
             log.warning("A shared check-in summary could not be sent (%s)", type(error).__name__)
             outcome.failed.append(recipient)
             continue

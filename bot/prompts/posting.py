@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
 import discord
 
 from bot.content.prompts import Audience, Prompt
@@ -18,6 +17,7 @@ from bot.db.repos.prompt_config import PromptConfig
 from bot.db.repos.prompt_posts import PromptPost
 from bot.db.repos.schedules import Schedule
 from bot.db.repos.suggestions import SuggestionStatus
+from bot.delivery import SEND_FAILURES, ChannelUnavailableError, channel_error, reason_of
 from bot.prompts.cards import build_prompt_card, ping_line, theme_of, thread_name
 from bot.prompts.permissions import bot_permissions_in, missing_permissions
 from bot.prompts.reveal import close_post
@@ -40,11 +40,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SCHEDULE_KIND = ScheduleKind.DAILY_PROMPT
-# Discord error codes meaning the channel is gone or closed to us: retrying cannot help.
-UNKNOWN_CHANNEL = 10003
-MISSING_ACCESS = 50001
-MISSING_PERMISSIONS = 50013
-PERMANENT_CODES = frozenset({UNKNOWN_CHANNEL, MISSING_ACCESS, MISSING_PERMISSIONS})
 
 # Builds the buttons under a server's card for a local date; the prompts cog, which handles them, gives it.
 CardButtons = Callable[[int, date], discord.ui.View]
@@ -60,23 +55,6 @@ def recurrence_of(config: PromptConfig) -> Recurrence:
     return Recurrence(timezone=config.timezone, local_time=parse_local_time(config.local_time))
 
 
-class PromptChannelError(PermanentDeliveryError):
-    """The prompt channel is gone (``missing`` is None) or the bot lacks ``missing`` permissions there."""
-
-    def __init__(self, reason: str, missing: list[str] | None = None) -> None:
-        super().__init__(reason)
-        self.missing = missing
-
-
-def classify_http_error(error: discord.HTTPException) -> PermanentDeliveryError | TransientDeliveryError:
-    """Map a failed Discord call to a permanent (pause) or transient (retry) delivery error."""
-    if isinstance(error, discord.NotFound) or error.code == UNKNOWN_CHANNEL:
-        return PromptChannelError(f"channel missing ({error.code or error.status})")
-    if isinstance(error, discord.Forbidden) or error.code in PERMANENT_CODES:
-        return PromptChannelError(f"no access ({error.code or error.status})", missing=[])
-    return TransientDeliveryError(f"HTTP {error.status} ({error.code})")
-
-
 async def prompt_channel(bot: HearthBot, guild_id: int, channel_id: int) -> discord.TextChannel:
     """Return the prompt channel, from the cache or Discord, or raise a delivery error."""
     # Looking in the one guild: Client.get_channel scans every guild, which adds up in a fan-out.
@@ -85,10 +63,10 @@ async def prompt_channel(bot: HearthBot, guild_id: int, channel_id: int) -> disc
     if channel is None:
         try:
             channel = await bot.fetch_channel(channel_id)
-        except discord.HTTPException as error:
-            raise classify_http_error(error) from error
+        except SEND_FAILURES as error:
+            raise channel_error(error) from error
     if not isinstance(channel, discord.TextChannel):
-        raise PromptChannelError("not a text channel")
+        raise ChannelUnavailableError("not a text channel")
     return channel
 
 
@@ -144,11 +122,11 @@ async def post_prompt(
     """Post the prompt of ``local_date`` and record it; on a channel problem, pause and tell, then re-raise.
 
     The server's previous prompt closes once the new one is recorded. Raises
-    PromptChannelError (permanent) or TransientDeliveryError.
+    ChannelUnavailableError (permanent) or TransientDeliveryError.
     """
     try:
         post = await _post(bot, config, local_date, nonce, buttons)
-    except PromptChannelError as error:
+    except ChannelUnavailableError as error:
         await pause_and_tell(bot, config, error)
         raise
     previous = await prompt_posts.previous(bot.db, post)
@@ -164,7 +142,7 @@ async def _post(
     channel = await prompt_channel(bot, config.guild_id, config.channel_id)
     missing = missing_permissions(bot_permissions_in(channel), threads=config.threads)
     if missing:
-        raise PromptChannelError(f"missing permissions ({', '.join(missing)})", missing=missing)
+        raise ChannelUnavailableError(f"missing permissions ({', '.join(missing)})", missing=missing)
     prompt = await next_prompt(bot, config, local_date)
     if prompt is None:
         raise PermanentDeliveryError("no prompt suits the audience")
@@ -184,16 +162,14 @@ async def _post(
             # discord.py sends enforce_nonce with it, so Discord drops a re-sent duplicate.
             kwargs["nonce"] = nonce
         message = await channel.send(**kwargs)
-    except discord.HTTPException as error:
-        raise classify_http_error(error) from error
-    except (aiohttp.ClientError, TimeoutError) as error:
-        raise TransientDeliveryError(f"network error ({type(error).__name__})") from error
+    except SEND_FAILURES as error:
+        raise channel_error(error) from error
     thread_id: int | None = None
     if config.threads:
         try:
             thread = await message.create_thread(name=thread_name(texts, local_date))
             thread_id = thread.id
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
+        except SEND_FAILURES:
             # The prompt itself is out; answers then reveal as a reply to it instead of in a thread.
             log.warning(
                 "Prompt message %s in guild %s posted, but its thread could not be opened",
@@ -219,26 +195,30 @@ async def _post(
     return post
 
 
-def pause_notice(bot: HearthBot, guild_name: str, error: PromptChannelError) -> str:
-    """Return the kind message telling an admin why prompts paused and how to restart them."""
+def pause_reason(bot: HearthBot, error: ChannelUnavailableError) -> str:
+    """Return why prompts paused, in words an admin reads in the notice and in /setup show."""
     texts = bot.content.daily_prompts
     if error.missing is None:
-        reason = texts("pause.reason_channel_gone")
-    else:
-        missing = error.missing or ["view_channel", "send_messages"]
-        reason = texts("pause.reason_missing", missing=join_labels(missing))
+        return texts("pause.reason_channel_gone")
+    missing = error.missing or ["view_channel", "send_messages"]
+    return texts("pause.reason_missing", missing=join_labels(missing))
+
+
+def pause_notice(bot: HearthBot, guild_name: str, error: ChannelUnavailableError) -> str:
+    """Return the kind message telling an admin why prompts paused and how to restart them."""
+    texts = bot.content.daily_prompts
     return texts(
         "pause.notice",
         guild=discord.utils.escape_markdown(guild_name),
-        reason=reason,
+        reason=pause_reason(bot, error),
         resume=bot.command_directory.mention("prompt resume"),
         setup=bot.command_directory.mention("setup prompts"),
     )
 
 
-async def pause_and_tell(bot: HearthBot, config: PromptConfig, error: PromptChannelError) -> None:
+async def pause_and_tell(bot: HearthBot, config: PromptConfig, error: ChannelUnavailableError) -> None:
     """Pause a server's prompts and tell the admin who configured them, once, by DM or system channel."""
-    await pause_prompts(bot, config.guild_id, error.reason)
+    await pause_prompts(bot, config.guild_id, pause_reason(bot, error))
     log.warning("Paused daily prompts in guild %s: %s", config.guild_id, error.reason)
     guild = bot.get_guild(config.guild_id)
     notice = pause_notice(bot, guild.name if guild else str(config.guild_id), error)
@@ -248,9 +228,9 @@ async def pause_and_tell(bot: HearthBot, config: PromptConfig, error: PromptChan
         try:
             await guild.system_channel.send(notice, allowed_mentions=discord.AllowedMentions.none())
             return
-        except discord.HTTPException as http_error:
+        except SEND_FAILURES as send_error:
             log.info(
-                "Could not tell guild %s in its system channel (code %s)", config.guild_id, http_error.code
+                "Could not tell guild %s in its system channel (%s)", config.guild_id, reason_of(send_error)
             )
     log.warning("Nobody in guild %s could be told that its prompts paused", config.guild_id)
 
@@ -260,9 +240,9 @@ async def _tell_by_dm(bot: HearthBot, user_id: int, notice: str) -> bool:
     try:
         user = bot.get_user(user_id) or await bot.fetch_user(user_id)
         await user.send(notice, allowed_mentions=discord.AllowedMentions.none())
-    except discord.HTTPException as error:
+    except SEND_FAILURES as error:
         # 50007 (DMs closed) counts towards Discord's invalid-request limit: never retried.
-        log.info("Could not DM user %s about paused prompts (code %s)", user_id, error.code)
+        log.info("Could not DM user %s about paused prompts (%s)", user_id, reason_of(error))
         return False
     return True
 
@@ -379,15 +359,15 @@ async def pause_prompts(bot: HearthBot, guild_id: int, reason: str) -> None:
 
 
 async def resume_prompts(bot: HearthBot, config: PromptConfig) -> PromptConfig:
-    """Resume a server's prompts once its channel works again; raise PromptChannelError if it doesn't."""
+    """Resume a server's prompts once its channel works again; raise ChannelUnavailableError if it doesn't."""
     channel = await prompt_channel(bot, config.guild_id, config.channel_id)
     missing = missing_permissions(bot_permissions_in(channel), threads=config.threads)
     if missing:
-        raise PromptChannelError(f"missing permissions ({', '.join(missing)})", missing=missing)
+        raise ChannelUnavailableError(f"missing permissions ({', '.join(missing)})", missing=missing)
     now = bot.clock.now()
     await prompt_config.set_paused(bot.db, config.guild_id, False, None, now)
     resumed = await prompt_config.get(bot.db, config.guild_id)
     if resumed is None:
-        raise PromptChannelError("prompts not configured")
+        raise ChannelUnavailableError("prompts not configured")
     await save_schedule(bot.db, resumed, now)
     return resumed
