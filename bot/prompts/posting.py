@@ -352,10 +352,12 @@ async def next_prompt_time(bot: HearthBot, config: PromptConfig) -> datetime | N
 
 async def pause_prompts(bot: HearthBot, guild_id: int, reason: str) -> None:
     """Pause a server's prompts and its schedule with a short reason (no user content)."""
-    await prompt_config.set_paused(bot.db, guild_id, True, reason, bot.clock.now())
-    schedule = await schedules.get_by_owner_key(bot.db, owner_key(guild_id))
-    if schedule is not None:
-        await schedules.pause(bot.db, schedule.id, reason)
+    # One transaction: a configuration shown as paused never keeps a schedule that still posts.
+    async with bot.db.transaction() as tx:
+        await prompt_config.set_paused(tx, guild_id, True, reason, bot.clock.now())
+        schedule = await schedules.get_by_owner_key(tx, owner_key(guild_id))
+        if schedule is not None:
+            await schedules.pause(tx, schedule.id, reason)
 
 
 async def resume_prompts(bot: HearthBot, config: PromptConfig) -> PromptConfig:
@@ -365,9 +367,10 @@ async def resume_prompts(bot: HearthBot, config: PromptConfig) -> PromptConfig:
     if missing:
         raise ChannelUnavailableError(f"missing permissions ({', '.join(missing)})", missing=missing)
     now = bot.clock.now()
-    await prompt_config.set_paused(bot.db, config.guild_id, False, None, now)
-    resumed = await prompt_config.get(bot.db, config.guild_id)
-    if resumed is None:
-        raise ChannelUnavailableError("prompts not configured")
-    await save_schedule(bot.db, resumed, now)
+    async with bot.db.transaction() as tx:
+        await prompt_config.set_paused(tx, config.guild_id, False, None, now)
+        resumed = await prompt_config.get(tx, config.guild_id)
+        if resumed is None:
+            raise ChannelUnavailableError("prompts not configured")
+        await save_schedule(tx, resumed, now)
     return resumed

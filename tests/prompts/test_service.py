@@ -7,10 +7,15 @@ from typing import Any
 
 import pytest
 
+from bot.clock import ManualClock
+from bot.content.library import load_content
 from bot.db.database import Database, IntegrityError, Transaction
 from bot.db.repos import prompt_config, schedules
 from bot.prompts import posting, service
 from bot.prompts.service import PromptConfig, SuggestionStatus
+from tests.prompts.standin import CHANNEL as STANDIN_CHANNEL
+from tests.prompts.standin import GUILD as STANDIN_GUILD
+from tests.prompts.standin import START, StandInBot
 
 NOW = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)
 GUILD, CHANNEL, ADMIN, MEMBER = 9, 90, 101, 202
@@ -84,3 +89,40 @@ async def test_circle_and_suggestions(db: Database) -> None:
     assert await service.review(db, suggestion.id, GUILD, SuggestionStatus.APPROVED, ADMIN, NOW)
     assert not await service.review(db, suggestion.id, GUILD, SuggestionStatus.REJECTED, ADMIN, NOW)
     assert await service.pending_suggestions(db, GUILD) == []
+
+
+async def failing_pause(tx: Database | Transaction, *args: Any, **kwargs: Any) -> bool:
+    """Stand in for a schedule pause that the database refuses."""
+    await tx.execute("INSERT INTO schedules (kind) VALUES (NULL)")
+    return True
+
+
+async def test_a_failed_pause_leaves_prompts_running(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """/prompt pause writes the configuration, then the schedule fails: neither shows paused."""
+    bot = StandInBot(db, load_content(), ManualClock(START))
+    await service.configure(db, config(guild_id=STANDIN_GUILD, channel_id=STANDIN_CHANNEL), START)
+    monkeypatch.setattr(schedules, "pause", failing_pause)
+    with pytest.raises(IntegrityError):
+        await posting.pause_prompts(bot, STANDIN_GUILD, "paused")  # type: ignore[arg-type]
+    stored = await service.config_of(db, STANDIN_GUILD)
+    schedule = await schedules.get_by_owner_key(db, posting.owner_key(STANDIN_GUILD))
+    assert stored is not None and not stored.paused
+    assert schedule is not None and not schedule.paused
+    monkeypatch.undo()
+    await posting.pause_prompts(bot, STANDIN_GUILD, "paused")  # type: ignore[arg-type]
+    paused = await service.config_of(db, STANDIN_GUILD)
+    assert paused is not None and paused.paused
+
+
+async def test_a_failed_resume_leaves_prompts_paused(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """/prompt resume clears the pause, then the schedule write fails: the pause stays, on both rows."""
+    bot = StandInBot(db, load_content(), ManualClock(START))
+    saved = await service.configure(db, config(guild_id=STANDIN_GUILD, channel_id=STANDIN_CHANNEL), START)
+    await posting.pause_prompts(bot, STANDIN_GUILD, "paused")  # type: ignore[arg-type]
+    monkeypatch.setattr(schedules, "upsert_recurring", failing_write)
+    with pytest.raises(IntegrityError):
+        await posting.resume_prompts(bot, saved)  # type: ignore[arg-type]
+    stored = await service.config_of(db, STANDIN_GUILD)
+    schedule = await schedules.get_by_owner_key(db, posting.owner_key(STANDIN_GUILD))
+    assert stored is not None and stored.paused
+    assert schedule is not None and schedule.paused

@@ -79,7 +79,9 @@ async def get(db: Database | Transaction, guild_id: int) -> PromptConfig | None:
     return None if row is None else _from_row(row)
 
 
-async def set_paused(db: Database, guild_id: int, paused: bool, reason: str | None, now: datetime) -> bool:
+async def set_paused(
+    db: Database | Transaction, guild_id: int, paused: bool, reason: str | None, now: datetime
+) -> bool:
     """Pause (with a short reason, no user content) or resume a server's prompts; return whether it exists."""
     changed = await db.execute(
         "UPDATE prompt_configs SET paused = ?, paused_reason = ?, updated_at = ? WHERE guild_id = ?",
