@@ -11,10 +11,10 @@ import discord
 
 from bot import custom_ids
 from bot.content.appreciation import AppreciationContent
-from bot.db.repos.reminders import Nudge, Reminder
 from bot.delivery import SEND_FAILURES
 from bot.errors import InvalidInputError, NotFoundError
 from bot.reminders import service
+from bot.reminders.service import Nudge, Reminder
 from bot.reminders.snooze import Snooze, available_snoozes, snooze_until
 from bot.replies import send_private
 from bot.ui import PersistentButton, persistent_view

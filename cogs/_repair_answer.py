@@ -11,10 +11,10 @@ import discord
 
 from bot import custom_ids
 from bot.content.texts import TextTable
-from bot.db.repos.repairs import RepairAnswer, RepairRequest, RepairStatus
 from bot.delivery import DM_FAILURES, send_dm
 from bot.errors import InvalidInputError, NotFoundError
 from bot.repair import service
+from bot.repair.service import RepairAnswer, RepairRequest, RepairStatus
 from bot.replies import send_private
 from bot.ui import PersistentButton, persistent_view
 

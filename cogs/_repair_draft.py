@@ -15,12 +15,11 @@ import discord
 from bot import custom_ids
 from bot.content.repair import RepairContent
 from bot.content.texts import TextTable
-from bot.db.repos.repairs import RepairRequest, SendStart
 from bot.delivery import SEND_FAILURES, DmUndeliverableError, send_dm
 from bot.errors import InvalidInputError, NotFoundError
 from bot.repair import service
 from bot.repair.limits import MAX_REQUESTS_PER_DAY
-from bot.repair.service import Capped, DraftProblem
+from bot.repair.service import Capped, DraftProblem, RepairRequest, SendStart
 from bot.repair.statement import (
     PART_LIMITS,
     REQUIRED_PARTS,

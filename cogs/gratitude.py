@@ -9,7 +9,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.db.repos.gratitude import Card
 from bot.delivery import ChannelUnavailableError, require_opt_in_dm
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError, UserFacingError
 from bot.gratitude import service
@@ -23,6 +22,7 @@ from bot.gratitude.posting import (
     remove_card,
     require_config,
 )
+from bot.gratitude.service import Card
 from bot.gratitude.validation import (
     MESSAGE_LIMIT,
     CardRefusedError,

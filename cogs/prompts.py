@@ -13,11 +13,9 @@ from discord.ext import commands
 
 from bot import custom_ids
 from bot.content.prompts import PROMPT_TEXT_LIMIT
-from bot.db.repos import prompt_config, suggestions
-from bot.db.repos.prompt_config import PromptConfig
-from bot.db.repos.suggestions import Suggestion, SuggestionStatus
 from bot.delivery import ChannelUnavailableError
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError
+from bot.prompts import service
 from bot.prompts.answering import answerable_post, pass_prompt
 from bot.prompts.posting import (
     SCHEDULE_KIND,
@@ -27,11 +25,12 @@ from bot.prompts.posting import (
     post_now,
     resume_prompts,
 )
+from bot.prompts.service import PromptConfig, Suggestion, SuggestionStatus
 from bot.replies import join_labels, send_private
 from bot.schedule.engine import Occurrence
 from bot.schedule.errors import TransientDeliveryError
 from bot.ui import HEARTH_COLOUR, PersistentButton
-from cogs._admin import guild_of, require_admin
+from cogs._admin import admin_only, guild_of, require_admin
 from cogs._prompt_answers import CARD_BUTTONS, answer_form, card_buttons_for, outcome_text
 
 if TYPE_CHECKING:
@@ -44,7 +43,7 @@ REVIEW_PAGE = 5
 
 async def current_config(bot: HearthBot, guild_id: int) -> PromptConfig:
     """Return the server's prompt configuration, or raise a kind error if prompts aren't set up."""
-    config = await prompt_config.get(bot.db, guild_id)
+    config = await service.config_of(bot.db, guild_id)
     if config is None:
         texts = bot.content.daily_prompts
         raise NotFoundError(
@@ -78,7 +77,7 @@ class ReviewButton(PersistentButton, custom_id=custom_ids.SUGGESTION_REVIEW):
         guild = guild_of(interaction)
         texts = bot.content.daily_prompts
         status = SuggestionStatus.APPROVED if self.action == "approve" else SuggestionStatus.REJECTED
-        changed = await suggestions.review(
+        changed = await service.review(
             bot.db, self.suggestion_id, guild.id, status, interaction.user.id, bot.clock.now()
         )
         if not changed:
@@ -104,7 +103,7 @@ def theme_label(bot: HearthBot, suggestion: Suggestion) -> str:
 async def review_page(bot: HearthBot, guild_id: int) -> tuple[list[discord.Embed], discord.ui.View | None]:
     """Render the oldest pending suggestions with Approve / Reject buttons for each."""
     texts = bot.content.daily_prompts
-    pending = await suggestions.with_status(bot.db, guild_id, SuggestionStatus.PENDING)
+    pending = await service.pending_suggestions(bot.db, guild_id)
     if not pending:
         return [discord.Embed(description=texts("prompt.review_none"), colour=HEARTH_COLOUR)], None
     shown = pending[:REVIEW_PAGE]
@@ -153,9 +152,9 @@ class Prompts(commands.Cog):
     # everyone uses (/prompt answer), so the run-time check is the guard there.
 
     @prompt.command(name="now", description="Post the next prompt now (counts as today's; Manage Server)")
+    @admin_only()
     async def now(self, interaction: discord.Interaction[HearthBot]) -> None:
         """Post today's prompt immediately, unless today already has one."""
-        require_admin(interaction)
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
         directory = self.bot.command_directory
@@ -177,9 +176,9 @@ class Prompts(commands.Cog):
             await send_private(interaction, texts("prompt.now_already", channel=channel, next=when(upcoming)))
 
     @prompt.command(name="pause", description="Stop posting daily prompts (Manage Server)")
+    @admin_only()
     async def pause(self, interaction: discord.Interaction[HearthBot]) -> None:
         """Pause the server's daily prompts."""
-        require_admin(interaction)
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
         resume = self.bot.command_directory.mention("prompt resume")
@@ -192,9 +191,9 @@ class Prompts(commands.Cog):
         await send_private(interaction, texts("prompt.paused", resume=resume))
 
     @prompt.command(name="resume", description="Start posting daily prompts again (Manage Server)")
+    @admin_only()
     async def resume(self, interaction: discord.Interaction[HearthBot]) -> None:
         """Resume the server's daily prompts, once the bot can post in the channel again."""
-        require_admin(interaction)
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
         config = await current_config(self.bot, guild.id)
@@ -259,7 +258,7 @@ class Prompts(commands.Cog):
             raise InvalidInputError(
                 texts("prompt.suggest_unknown_theme", theme=discord.utils.escape_markdown(theme_id[:100]))
             )
-        suggestion = await suggestions.add(
+        await service.suggest(
             self.bot.db,
             guild_id=guild.id,
             author_id=interaction.user.id,
@@ -267,7 +266,6 @@ class Prompts(commands.Cog):
             theme=theme_id,
             now=self.bot.clock.now(),
         )
-        log.info("Suggestion %s stored in guild %s", suggestion.id, guild.id)
         await send_private(interaction, texts("prompt.suggest_saved"))
 
     @suggest.autocomplete("theme")
@@ -283,9 +281,9 @@ class Prompts(commands.Cog):
         ][:25]
 
     @prompt.command(name="review", description="Approve or reject suggested prompts (Manage Server)")
+    @admin_only()
     async def review(self, interaction: discord.Interaction[HearthBot]) -> None:
         """Show pending suggestions with persistent Approve / Reject buttons."""
-        require_admin(interaction)
         guild = guild_of(interaction)
         embeds, view = await review_page(self.bot, guild.id)
         kwargs: dict[str, Any] = {

@@ -19,11 +19,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.content.texts import TextTable
-from bot.db.repos.repairs import RepairRequest, RepairStatus
 from bot.delivery import SEND_FAILURES, DmUndeliverableError, dm_error, send_dm
 from bot.errors import InvalidInputError, NotFoundError
 from bot.repair import service
-from bot.repair.service import FOLLOW_UP_KIND, PAUSE_KIND, Capped
+from bot.repair.service import FOLLOW_UP_KIND, PAUSE_KIND, Capped, RepairRequest, RepairStatus
 from bot.replies import send_private
 from bot.schedule.engine import Occurrence
 from bot.schedule.kinds import RepairPayload

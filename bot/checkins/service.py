@@ -19,7 +19,8 @@ from bot.checkins.form import CheckinAnswers
 from bot.checkins.sharing import share_text
 from bot.checkins.summary import Entry, format_average, summarise, summary_text
 from bot.db.repos import checkins, schedules, users
-from bot.db.repos.checkins import Checkin, CheckinSource, ShareStatus
+from bot.db.repos.checkins import Checkin, ShareStatus
+from bot.db.repos.checkins import CheckinSource as CheckinSource
 from bot.db.repos.schedules import Schedule
 from bot.db.timestamps import to_unix
 from bot.delivery import SEND_FAILURES, DmUndeliverableError, send_dm

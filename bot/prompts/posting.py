@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.content.prompts import Audience, Prompt
-from bot.db.database import Database
+from bot.db.database import Database, Transaction
 from bot.db.repos import prompt_config, prompt_posts, schedules, suggestions
 from bot.db.repos.prompt_config import PromptConfig
 from bot.db.repos.prompt_posts import PromptPost
@@ -318,14 +318,7 @@ async def _schedule_for(bot: HearthBot, config: PromptConfig, now: datetime) -> 
     return schedule
 
 
-async def configure_prompts(db: Database, config: PromptConfig, now: datetime) -> PromptConfig:
-    """Store a server's configuration and its daily schedule, as /setup prompts does; return it stored."""
-    saved = await prompt_config.save(db, config, now)
-    await save_schedule(db, saved, now)
-    return saved
-
-
-async def save_schedule(db: Database, config: PromptConfig, now: datetime) -> Schedule:
+async def save_schedule(db: Database | Transaction, config: PromptConfig, now: datetime) -> Schedule:
     """Create or update the server's daily schedule from its configuration, unpaused unless it is paused."""
     schedule = await schedules.upsert_recurring(
         db,
@@ -359,10 +352,12 @@ async def next_prompt_time(bot: HearthBot, config: PromptConfig) -> datetime | N
 
 async def pause_prompts(bot: HearthBot, guild_id: int, reason: str) -> None:
     """Pause a server's prompts and its schedule with a short reason (no user content)."""
-    await prompt_config.set_paused(bot.db, guild_id, True, reason, bot.clock.now())
-    schedule = await schedules.get_by_owner_key(bot.db, owner_key(guild_id))
-    if schedule is not None:
-        await schedules.pause(bot.db, schedule.id, reason)
+    # One transaction: a configuration shown as paused never keeps a schedule that still posts.
+    async with bot.db.transaction() as tx:
+        await prompt_config.set_paused(tx, guild_id, True, reason, bot.clock.now())
+        schedule = await schedules.get_by_owner_key(tx, owner_key(guild_id))
+        if schedule is not None:
+            await schedules.pause(tx, schedule.id, reason)
 
 
 async def resume_prompts(bot: HearthBot, config: PromptConfig) -> PromptConfig:
@@ -372,9 +367,10 @@ async def resume_prompts(bot: HearthBot, config: PromptConfig) -> PromptConfig:
     if missing:
         raise ChannelUnavailableError(f"missing permissions ({', '.join(missing)})", missing=missing)
     now = bot.clock.now()
-    await prompt_config.set_paused(bot.db, config.guild_id, False, None, now)
-    resumed = await prompt_config.get(bot.db, config.guild_id)
-    if resumed is None:
-        raise ChannelUnavailableError("prompts not configured")
-    await save_schedule(bot.db, resumed, now)
+    async with bot.db.transaction() as tx:
+        await prompt_config.set_paused(tx, config.guild_id, False, None, now)
+        resumed = await prompt_config.get(tx, config.guild_id)
+        if resumed is None:
+            raise ChannelUnavailableError("prompts not configured")
+        await save_schedule(tx, resumed, now)
     return resumed

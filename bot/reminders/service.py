@@ -15,8 +15,9 @@ from datetime import datetime
 
 from bot.db.database import Database, Transaction
 from bot.db.repos import gratitude, reminders, schedules, users
-from bot.db.repos.reminders import Nudge, Reminder
-from bot.db.repos.schedules import Schedule
+from bot.db.repos.reminders import Nudge as Nudge
+from bot.db.repos.reminders import Reminder as Reminder
+from bot.db.repos.schedules import Schedule as Schedule
 from bot.reminders.ideas import idea_rng, pick_idea
 from bot.reminders.limits import MAX_ACTIVE_REMINDERS, at_reminder_cap
 from bot.schedule.kinds import OwnerKey, OwnerVariant, ReminderPayload, ScheduleKind

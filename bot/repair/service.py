@@ -16,7 +16,10 @@ from enum import StrEnum
 from bot.crypto import DataCipher
 from bot.db.database import Database, Transaction
 from bot.db.repos import blocks, repairs, schedules
-from bot.db.repos.repairs import RepairAnswer, RepairRequest, RepairStatus, SendStart
+from bot.db.repos.repairs import RepairAnswer as RepairAnswer
+from bot.db.repos.repairs import RepairRequest as RepairRequest
+from bot.db.repos.repairs import RepairStatus as RepairStatus
+from bot.db.repos.repairs import SendStart as SendStart
 from bot.repair.limits import DRAFT_LIFETIME, MAX_REQUESTS_PER_DAY, next_request_at, window_start
 from bot.repair.statement import Statement
 from bot.schedule.kinds import OwnerKey, RepairPayload, ScheduleKind

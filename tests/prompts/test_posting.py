@@ -20,13 +20,13 @@ from bot.errors import InvalidInputError, NotFoundError
 from bot.prompts.answering import AnswerResult, answerable_post, submit_answer
 from bot.prompts.posting import (
     SCHEDULE_KIND,
-    configure_prompts,
     deliver_scheduled,
     next_prompt_time,
     owner_key,
     post_now,
 )
 from bot.prompts.reveal import reveal_due
+from bot.prompts.service import configure as configure_prompts
 from bot.schedule.engine import Occurrence, ScheduleEngine
 from tests.prompts.standin import ADMIN, CHANNEL, GUILD, ROLE, START, StandInBot, http_error
 
