@@ -3,33 +3,18 @@
 from __future__ import annotations
 
 from bot.fake_discord.errors import form_error
-from bot.fake_discord.models import FLAG_COMPONENTS_V2, JSON
+from bot.fake_discord.models import FLAG_COMPONENTS_V2, JSON, SELECT_TYPES, walk_components
 
 MODAL_TITLE_LIMIT = 45
 MODAL_COMPONENT_LIMIT = 5
 TEXT_INPUT_LIMIT = 4000
 AUTOCOMPLETE_CHOICES = 25
 CUSTOM_ID_LIMIT = 100
-_SELECT_TYPES = frozenset({3, 5, 6, 7, 8})
-
-
-def _walk(components: list[JSON]) -> list[JSON]:
-    """Return every component, depth first."""
-    out: list[JSON] = []
-    for item in components:
-        out.append(item)
-        for key in ("components", "accessory", "component"):
-            child = item.get(key)
-            if isinstance(child, list):
-                out.extend(_walk(child))
-            elif isinstance(child, dict):
-                out.extend(_walk([child]))
-    return out
 
 
 def validate_components(components: list[JSON], flags: int, prefix: str) -> None:
     """Raise 50035 for component layouts Discord rejects (rows, counts, custom ids, labels)."""
-    every = _walk(components)
+    every = walk_components(components)
     seen: set[str] = set()
     for i, item in enumerate(every):
         custom_id = item.get("custom_id")
@@ -63,7 +48,7 @@ def validate_components(components: list[JSON], flags: int, prefix: str) -> None
             raise form_error(
                 f"{prefix}components.{i}.options", "BASE_TYPE_BAD_LENGTH", "Must be 1-25 options."
             )
-        if item.get("type") in _SELECT_TYPES and len(item.get("placeholder") or "") > 150:
+        if item.get("type") in SELECT_TYPES and len(item.get("placeholder") or "") > 150:
             raise form_error(
                 f"{prefix}components.{i}.placeholder", "BASE_TYPE_MAX_LENGTH", "Must be 150 or fewer."
             )
@@ -91,7 +76,7 @@ def validate_components(components: list[JSON], flags: int, prefix: str) -> None
                 f"{prefix}components.{i}", "UNION_TYPE_CHOICES", "Top-level must be action rows."
             )
         children = row.get("components") or []
-        selects = [c for c in children if c.get("type") in _SELECT_TYPES]
+        selects = [c for c in children if c.get("type") in SELECT_TYPES]
         if not children or len(children) > 5 or (selects and len(children) > 1):
             raise form_error(
                 f"{prefix}components.{i}.components",
@@ -132,7 +117,7 @@ def validate_modal(data: JSON) -> None:
             child = top.get("component") or {}
             if child.get("type") == 4:
                 _validate_text_input(child, f"data.components.{i}.component", needs_label=False)
-            elif child.get("type") not in (*_SELECT_TYPES, 19, 21, 22, 23):
+            elif child.get("type") not in (*SELECT_TYPES, 19, 21, 22, 23):
                 raise form_error(
                     f"data.components.{i}.component", "UNION_TYPE_CHOICES", "Invalid label child."
                 )

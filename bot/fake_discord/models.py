@@ -31,6 +31,23 @@ FLAG_EPHEMERAL = 1 << 6
 FLAG_LOADING = 1 << 7
 FLAG_COMPONENTS_V2 = 1 << 15
 
+# Component types of the select menus: string, user, role, mentionable and channel.
+SELECT_TYPES = frozenset({3, 5, 6, 7, 8})
+
+
+def walk_components(components: list[JSON]) -> list[JSON]:
+    """Return every component, depth first (rows, containers, sections and labels hold others)."""
+    out: list[JSON] = []
+    for item in components:
+        out.append(item)
+        for key in ("components", "accessory", "component"):
+            child = item.get(key)
+            if isinstance(child, list):
+                out.extend(walk_components(child))
+            elif isinstance(child, dict):
+                out.extend(walk_components([child]))
+    return out
+
 
 @dataclass
 class User:
@@ -245,21 +262,7 @@ class Message:
 
     def custom_ids(self) -> list[str]:
         """Return every component custom_id on the message, depth first."""
-        found: list[str] = []
-
-        def walk(items: list[JSON]) -> None:
-            for item in items:
-                if "custom_id" in item:
-                    found.append(item["custom_id"])
-                for key in ("components", "accessory", "component"):
-                    child = item.get(key)
-                    if isinstance(child, list):
-                        walk(child)
-                    elif isinstance(child, dict):
-                        walk([child])
-
-        walk(self.components)
-        return found
+        return [item["custom_id"] for item in walk_components(self.components) if "custom_id" in item]
 
     def find_component(self, custom_id: str) -> JSON | None:
         """Return the component with ``custom_id`` or None."""

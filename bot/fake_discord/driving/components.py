@@ -8,9 +8,7 @@ from typing import Any
 from bot.fake_discord.driving.base import DriverBase
 from bot.fake_discord.interactions import MESSAGE_COMPONENT, MODAL_SUBMIT, InteractionHandle
 from bot.fake_discord.invocation import Resolver
-from bot.fake_discord.models import JSON, Channel, Message, Role, User
-
-_SELECT_TYPES = {3, 5, 6, 7, 8}
+from bot.fake_discord.models import JSON, SELECT_TYPES, Channel, Message, Role, User
 
 
 class ComponentActions(DriverBase):
@@ -51,7 +49,7 @@ class ComponentActions(DriverBase):
         """Choose ``values`` in a select menu (strings, or users/roles/channels for entity selects)."""
         msg, component = self._component_target(message, custom_id, user)
         kind = component.get("type")
-        if kind not in _SELECT_TYPES:
+        if kind not in SELECT_TYPES:
             raise AssertionError(f"{custom_id!r} is not a select menu")
         low, high = component.get("min_values", 1), component.get("max_values", 1)
         if not low <= len(values) <= high:
