@@ -2,9 +2,9 @@
 
 from bot.fake_discord.errors import ApiError
 from bot.fake_discord.interactions import InitialResponse, InteractionHandle, WebhookCall
+from bot.fake_discord.models import Channel, Guild, Member, Message, Role, User
 from bot.fake_discord.permissions import ALL_PERMISSIONS, DEFAULT_EVERYONE, HEARTH_INVITE, Overwrite, P
 from bot.fake_discord.server import FakeDiscord
-from bot.fake_discord.world import Channel, Guild, Member, Message, Role, User
 
 __all__ = [
     "ALL_PERMISSIONS",

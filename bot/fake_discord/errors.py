@@ -61,6 +61,11 @@ def unknown_interaction() -> ApiError:
     return ApiError(404, 10062, "Unknown interaction")
 
 
+def unknown_command() -> ApiError:
+    """404 10063."""
+    return ApiError(404, 10063, "Unknown application command")
+
+
 def unknown_webhook() -> ApiError:
     """404 10015."""
     return ApiError(404, 10015, "Unknown Webhook")

@@ -8,26 +8,16 @@ import itertools
 import json
 import logging
 import secrets
-import time
-import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from bot.fake_discord.world import (
-    INTENT_DIRECT_MESSAGE_REACTIONS,
-    INTENT_DIRECT_MESSAGES,
-    INTENT_GUILD_MESSAGE_REACTIONS,
-    INTENT_GUILD_MESSAGES,
-    INTENT_GUILDS,
-    JSON,
-    PRIVILEGED_INTENTS,
-)
-
-if TYPE_CHECKING:
-    from bot.fake_discord.world import World
+from bot.fake_discord.connection import Connection, Handshake, Session, ZlibStream
+from bot.fake_discord.intents import PRIVILEGED_INTENTS, required_intent
+from bot.fake_discord.models import JSON
+from bot.fake_discord.sharding import UNSHARDED, parse_shard, shard_for_guild, shard_receives
+from bot.fake_discord.world import World
 
 log = logging.getLogger(__name__)
 
@@ -42,167 +32,10 @@ OP_INVALID_SESSION = 9
 OP_HELLO = 10
 OP_HEARTBEAT_ACK = 11
 
-# Which intent an event needs (None: always sent).  Guild/DM variants are decided per payload.
-_GUILD_EVENTS = (
-    "GUILD_CREATE",
-    "GUILD_UPDATE",
-    "GUILD_DELETE",
-    "GUILD_ROLE_CREATE",
-    "GUILD_ROLE_UPDATE",
-    "GUILD_ROLE_DELETE",
-    "CHANNEL_CREATE",
-    "CHANNEL_UPDATE",
-    "CHANNEL_DELETE",
-    "THREAD_CREATE",
-    "THREAD_UPDATE",
-    "THREAD_DELETE",
-    "THREAD_LIST_SYNC",
-    "THREAD_MEMBER_UPDATE",
-)
 
-
-def required_intent(event: str, data: JSON) -> int:
-    """Return the intent bit an event needs, or 0 if every session receives it."""
-    if event in _GUILD_EVENTS:
-        return INTENT_GUILDS
-    in_guild = "guild_id" in data
-    if event in ("MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE"):
-        return INTENT_GUILD_MESSAGES if in_guild else INTENT_DIRECT_MESSAGES
-    if event.startswith("MESSAGE_REACTION_"):
-        return INTENT_GUILD_MESSAGE_REACTIONS if in_guild else INTENT_DIRECT_MESSAGE_REACTIONS
-    return 0
-
-
-# Events about the session itself: every shard gets its own; never routed by guild.
-_SESSION_EVENTS = frozenset({"READY", "RESUMED"})
-# Guild events that name their guild by "id" instead of "guild_id".
-_GUILD_ID_IS_ID = frozenset({"GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"})
-UNSHARDED = (0, 1)
 GUILD_CREATE_YIELD_EVERY = 25
 # Discord allows max_concurrency IDENTIFYs per 5 s, one per bucket (shard_id % max_concurrency).
 IDENTIFY_SPACING = 5.0
-
-
-def shard_for_guild(guild_id: int, num_shards: int) -> int:
-    """Return the shard that owns a guild (Discord's sharding formula)."""
-    return (guild_id >> 22) % num_shards
-
-
-def event_guild_id(event: str, data: Any) -> int | None:
-    """Return the guild an event is about, or None for session and DM events."""
-    if not isinstance(data, dict):
-        return None
-    if data.get("guild_id") is not None:
-        return int(data["guild_id"])
-    if event in _GUILD_ID_IS_ID and data.get("id") is not None:
-        return int(data["id"])
-    return None
-
-
-def shard_receives(shard: tuple[int, int], event: str, data: Any) -> bool:
-    """Return True if a session identified as ``shard`` gets this event (DMs go to shard 0 only)."""
-    if event in _SESSION_EVENTS:
-        return True
-    shard_id, num_shards = shard
-    guild_id = event_guild_id(event, data)
-    if guild_id is None:
-        return shard_id == 0
-    return shard_for_guild(guild_id, num_shards) == shard_id
-
-
-def parse_shard(data: JSON) -> tuple[int, int] | None:
-    """Return IDENTIFY's [shard_id, num_shards] (default [0, 1]), or None when it is invalid."""
-    if data.get("shard") is None:
-        return UNSHARDED
-    shard = data["shard"]
-    if not isinstance(shard, list) or len(shard) != 2:
-        return None
-    shard_id, num_shards = shard
-    # bool is an int subclass, but [true, 2] is no shard Discord would accept.
-    if not all(isinstance(n, int) and not isinstance(n, bool) for n in (shard_id, num_shards)):
-        return None
-    if num_shards < 1 or not 0 <= shard_id < num_shards:
-        return None
-    return shard_id, num_shards
-
-
-class ZlibStream:
-    """zlib-stream transport compression: one deflate stream per connection, Z_SYNC_FLUSH per message."""
-
-    def __init__(self) -> None:
-        self._compressor = zlib.compressobj()
-
-    def compress(self, text: str) -> bytes:
-        """Compress one gateway message."""
-        return self._compressor.compress(text.encode()) + self._compressor.flush(zlib.Z_SYNC_FLUSH)
-
-
-@dataclass
-class Handshake:
-    """One IDENTIFY or RESUME the gateway received."""
-
-    kind: str
-    payload: JSON
-    session_id: str | None
-    accepted: bool = False
-    completed: asyncio.Event = field(default_factory=asyncio.Event)
-    # When it arrived (time.monotonic()); IDENTIFY pacing is measured from these.
-    at: float = field(default_factory=time.monotonic)
-    # An IDENTIFY refused because its bucket already had one within IDENTIFY_SPACING seconds.
-    too_soon: bool = False
-
-
-@dataclass
-class Session:
-    """A gateway session: its sequence, intents and the events buffered for RESUME."""
-
-    id: str
-    intents: int
-    identify: JSON
-    seq: int = 0
-    buffer: list[JSON] = field(default_factory=list)
-    connection: Connection | None = None
-    invalid: bool = False
-    presence: JSON | None = None
-    shard: tuple[int, int] = UNSHARDED
-
-
-class Connection:
-    """One websocket connection from a client."""
-
-    def __init__(
-        self, ws: web.WebSocketResponse, request: web.Request, compressor: ZlibStream | None
-    ) -> None:
-        self.ws = ws
-        self.request = request
-        self.compressor = compressor
-        self.session: Session | None = None
-        self.heartbeats = 0
-        self.server_closed = False
-        self._lock = asyncio.Lock()
-
-    async def send(self, payload: JSON) -> None:
-        """Send one gateway payload (compressed if the client asked for zlib-stream)."""
-        text = json.dumps(payload)
-        async with self._lock:
-            if self.ws.closed:
-                return
-            with contextlib.suppress(ConnectionResetError, RuntimeError):
-                if self.compressor is not None:
-                    await self.ws.send_bytes(self.compressor.compress(text))
-                else:
-                    await self.ws.send_str(text)
-
-    async def close(self, *, code: int, message: bytes = b"") -> None:
-        """Close from the server side with ``code``."""
-        self.server_closed = True
-        await self.ws.close(code=code, message=message)
-
-    def abort(self) -> None:
-        """Drop the TCP connection without a close frame."""
-        transport = self.request.transport
-        if transport is not None:
-            transport.abort()
 
 
 class Gateway:
@@ -279,7 +112,7 @@ class Gateway:
             need = required_intent(event, data)
             if need and not session.intents & need:
                 continue
-            if await self._dispatch_to(session, event, data):
+            if await self.dispatch_to(session, event, data):
                 sent += 1
         return sent
 
@@ -434,10 +267,10 @@ class Gateway:
                 "auth_session_id_hash": "",
                 "_trace": ["fake-discord"],
             }
-            await self._dispatch_to(session, "READY", ready)
+            await self.dispatch_to(session, "READY", ready)
             for number, guild in enumerate(guilds, start=1):
                 if not guild.unavailable:
-                    await self._dispatch_to(
+                    await self.dispatch_to(
                         session, "GUILD_CREATE", self.world.guild_create_payload(guild, intents)
                     )
                 if number % GUILD_CREATE_YIELD_EVERY == 0:
@@ -492,7 +325,7 @@ class Gateway:
             for payload in session.buffer:
                 if payload["s"] > seq:
                     await conn.send(payload)
-            await self._dispatch_to(session, "RESUMED", {"_trace": ["fake-discord"]})
+            await self.dispatch_to(session, "RESUMED", {"_trace": ["fake-discord"]})
         finally:
             handshake.completed.set()
 
@@ -514,9 +347,9 @@ class Gateway:
         }
         if data.get("nonce"):
             chunk["nonce"] = data["nonce"]
-        await self._dispatch_to(session, "GUILD_MEMBERS_CHUNK", chunk)
+        await self.dispatch_to(session, "GUILD_MEMBERS_CHUNK", chunk)
 
-    async def _dispatch_to(self, session: Session, event: str, data: Any) -> bool:
+    async def dispatch_to(self, session: Session, event: str, data: Any) -> bool:
         """Give the event the session's next sequence number, buffer it and send it if connected.
 
         Events of a guild another shard owns (and DM events, on shards other than 0) are dropped

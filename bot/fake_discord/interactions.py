@@ -1,30 +1,15 @@
-"""Interactions: building INTERACTION_CREATE like Discord, and recording how the bot answered."""
+"""Interactions: what the fake records of each one and how a test reads the bot's answers."""
 
 from __future__ import annotations
 
 import asyncio
-import secrets
 import time
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.fake_discord.snowflake import iso_now
-from bot.fake_discord.world import (
-    FLAG_EPHEMERAL,
-    JSON,
-    Attachment,
-    Channel,
-    Command,
-    Guild,
-    Message,
-    Role,
-    User,
-    World,
-)
-
-if TYPE_CHECKING:
-    from bot.fake_discord.messages import UploadedFile
+from bot.fake_discord.messages import UploadedFile
+from bot.fake_discord.models import FLAG_EPHEMERAL, JSON, Message
+from bot.fake_discord.world import World
 
 RESPONSE_DEADLINE = 3.0
 TOKEN_LIFETIME = 15 * 60.0
@@ -53,6 +38,27 @@ ALLOWED_CALLBACKS = {
 }
 
 
+class SentData:
+    """Read access to what the bot sent in a callback or webhook call (``data`` as posted)."""
+
+    data: JSON
+
+    @property
+    def flags(self) -> int:
+        """Return the message flags sent (64 = ephemeral)."""
+        return int(self.data.get("flags") or 0)
+
+    @property
+    def content(self) -> str | None:
+        """Return the content sent, if any."""
+        return self.data.get("content")
+
+    @property
+    def embeds(self) -> list[JSON]:
+        """Return the embeds sent, if any."""
+        return list(self.data.get("embeds") or [])
+
+
 @dataclass
 class CallbackAttempt:
     """One POST to /interactions/{id}/{token}/callback and how the fake answered it."""
@@ -71,7 +77,7 @@ class CallbackAttempt:
 
 
 @dataclass
-class InitialResponse:
+class InitialResponse(SentData):
     """The accepted initial response: type, data and flags, for assertions."""
 
     type: int
@@ -80,24 +86,9 @@ class InitialResponse:
     files: list[UploadedFile] = field(default_factory=list)
 
     @property
-    def flags(self) -> int:
-        """Return the message flags (64 = ephemeral)."""
-        return int(self.data.get("flags") or 0)
-
-    @property
     def ephemeral(self) -> bool:
         """Return True for an ephemeral response (or an ephemeral defer)."""
         return bool(self.flags & FLAG_EPHEMERAL)
-
-    @property
-    def content(self) -> str | None:
-        """Return the message content, if any."""
-        return self.data.get("content")
-
-    @property
-    def embeds(self) -> list[JSON]:
-        """Return the embeds, if any."""
-        return list(self.data.get("embeds") or [])
 
     @property
     def components(self) -> list[JSON]:
@@ -116,7 +107,7 @@ class InitialResponse:
 
 
 @dataclass
-class WebhookCall:
+class WebhookCall(SentData):
     """A followup, edit or delete made with the interaction token."""
 
     kind: str
@@ -125,57 +116,33 @@ class WebhookCall:
     files: list[UploadedFile]
     elapsed: float
 
-    @property
-    def flags(self) -> int:
-        """Return the flags sent (followups may be ephemeral)."""
-        return int(self.data.get("flags") or 0)
 
-    @property
-    def content(self) -> str | None:
-        """Return the content sent."""
-        return self.data.get("content")
-
-    @property
-    def embeds(self) -> list[JSON]:
-        """Return the embeds sent."""
-        return list(self.data.get("embeds") or [])
-
-
+@dataclass(eq=False, kw_only=True)
 class InteractionRecord:
     """Everything the fake knows about one interaction."""
 
-    def __init__(
-        self,
-        *,
-        id: int,
-        type: int,
-        label: str,
-        payload: JSON,
-        channel_id: int,
-        guild_id: int | None,
-        user_id: int,
-        source_message_id: int | None = None,
-        command_type: int | None = None,
-    ) -> None:
-        self.id = id
-        self.token: str = str(payload["token"])
-        self.type = type
-        self.label = label
-        self.payload = payload
-        self.channel_id = channel_id
-        self.guild_id = guild_id
-        self.user_id = user_id
-        self.source_message_id = source_message_id
-        self.command_type = command_type
-        self.created = time.monotonic()
-        self.attempts: list[CallbackAttempt] = []
-        self.initial: CallbackAttempt | None = None
-        self.calls: list[WebhookCall] = []
-        self.original_message_id: int | None = None
-        self.followup_message_ids: list[int] = []
-        self.loading = False
-        self.expect_unanswered = False
-        self.changed = asyncio.Event()
+    id: int
+    type: int
+    label: str
+    payload: JSON
+    channel_id: int
+    guild_id: int | None
+    user_id: int
+    source_message_id: int | None = None
+    command_type: int | None = None
+    created: float = field(default_factory=time.monotonic)
+    attempts: list[CallbackAttempt] = field(default_factory=list)
+    initial: CallbackAttempt | None = None
+    calls: list[WebhookCall] = field(default_factory=list)
+    original_message_id: int | None = None
+    followup_message_ids: list[int] = field(default_factory=list)
+    loading: bool = False
+    expect_unanswered: bool = False
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    token: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.token = str(self.payload["token"])
 
     def elapsed(self) -> float:
         """Return seconds since the interaction was created."""
@@ -314,255 +281,3 @@ class InteractionHandle:
         """Return autocomplete choices if this was answered with type 8."""
         initial = self._record.initial
         return list(initial.data.get("choices") or []) if initial is not None and initial.type == 8 else None
-
-
-# ----- building INTERACTION_CREATE ---------------------------------------------------------------
-
-
-def base_payload(
-    world: World,
-    *,
-    interaction_id: int,
-    type: int,
-    channel: Channel,
-    user: User,
-    data: JSON | None,
-    locale: str,
-) -> JSON:
-    """Return the common fields of an interaction, for a guild channel (member) or a DM (user)."""
-    app = world.application
-    payload: JSON = {
-        "id": str(interaction_id),
-        "application_id": str(app.id),
-        "type": type,
-        "token": f"fake-itoken-{secrets.token_urlsafe(24)}",
-        "version": 1,
-        "locale": locale,
-        "entitlements": [],
-        "entitlement_sku_ids": [],
-        "attachment_size_limit": world.attachment_size_limit,
-    }
-    if data is not None:
-        payload["data"] = data
-    guild = world.guild_of(channel)
-    channel_data = world.channel_payload(channel)
-    if guild is not None:
-        member = guild.members.get(user.id)
-        if member is None:
-            raise ValueError(f"{user.username} is not a member of {guild.name}")
-        permissions = world.permissions_in(channel, user.id)
-        channel_data["permissions"] = str(permissions)
-        payload.update(
-            guild_id=str(guild.id),
-            guild={"id": str(guild.id), "locale": guild.preferred_locale, "features": list(guild.features)},
-            guild_locale=guild.preferred_locale,
-            member={**world.member_payload(member), "permissions": str(permissions)},
-            app_permissions=str(world.bot_permissions_in(channel)),
-            authorizing_integration_owners={"0": str(guild.id)},
-            context=0,
-        )
-    else:
-        channel_data["permissions"] = str(world.permissions_in(channel, user.id))
-        payload.update(
-            user=user.payload(),
-            app_permissions=str(world.bot_permissions_in(channel)),
-            authorizing_integration_owners={"0": "0"},
-            context=1,
-        )
-    payload["channel_id"] = str(channel.id)
-    payload["channel"] = channel_data
-    return payload
-
-
-class Resolver:
-    """Collects the ``resolved`` map of an interaction."""
-
-    def __init__(self, world: World, channel: Channel) -> None:
-        self.world = world
-        self.channel = channel
-        self.guild = world.guild_of(channel)
-        self.data: dict[str, dict[str, JSON]] = {}
-
-    def _put(self, kind: str, key: int, value: JSON) -> None:
-        """Add one resolved object."""
-        self.data.setdefault(kind, {})[str(key)] = value
-
-    def user(self, user: User) -> str:
-        """Resolve a user (and their member object in a guild)."""
-        self._put("users", user.id, user.payload())
-        if self.guild is not None and user.id in self.guild.members:
-            member = self.world.member_payload(self.guild.members[user.id], with_user=False)
-            member["permissions"] = str(self.world.permissions_in(self.channel, user.id))
-            self._put("members", user.id, member)
-        return str(user.id)
-
-    def role(self, role: Role) -> str:
-        """Resolve a role."""
-        self._put("roles", role.id, role.payload())
-        return str(role.id)
-
-    def channel_(self, channel: Channel, invoker: User) -> str:
-        """Resolve a channel with the invoker's permissions in it."""
-        data = self.world.channel_payload(channel)
-        data["permissions"] = str(self.world.permissions_in(channel, invoker.id))
-        self._put("channels", channel.id, data)
-        return str(channel.id)
-
-    def attachment(self, attachment: Attachment) -> str:
-        """Resolve an uploaded attachment."""
-        self._put("attachments", attachment.id, attachment.payload())
-        return str(attachment.id)
-
-    def message(self, message: Message) -> str:
-        """Resolve a message (message context menus)."""
-        self._put("messages", message.id, self.world.message_payload(message))
-        return str(message.id)
-
-
-def _coerce(
-    world: World,
-    resolver: Resolver,
-    spec: JSON,
-    value: Any,
-    invoker: User,
-    channel: Channel,
-) -> Any:
-    """Turn a test's option value into the typed JSON value Discord sends, resolving entities."""
-    kind = spec["type"]
-    name = spec["name"]
-    if kind == 3:
-        text = str(value)
-        if spec.get("min_length") is not None and len(text) < spec["min_length"]:
-            raise ValueError(f"option {name}: shorter than min_length {spec['min_length']}")
-        if spec.get("max_length") is not None and len(text) > spec["max_length"]:
-            raise ValueError(f"option {name}: longer than max_length {spec['max_length']}")
-        result: Any = text
-    elif kind == 4:
-        if isinstance(value, bool) or int(value) != value:
-            raise ValueError(f"option {name}: {value!r} is not an integer")
-        result = int(value)
-    elif kind == 10:
-        result = float(value)
-    elif kind == 5:
-        if not isinstance(value, bool):
-            raise ValueError(f"option {name}: {value!r} is not a boolean")
-        result = value
-    elif kind in (6, 8, 9):
-        obj = value
-        if isinstance(value, int):
-            obj = world.users.get(value) or (resolver.guild.roles.get(value) if resolver.guild else None)
-        if isinstance(obj, User) and kind in (6, 9):
-            result = resolver.user(obj)
-        elif isinstance(obj, Role) and kind in (8, 9):
-            result = resolver.role(obj)
-        else:
-            expected = {6: "user", 8: "role", 9: "user or role"}[kind]
-            raise ValueError(f"option {name}: {value!r} is not a {expected}")
-    elif kind == 7:
-        target = world.channels.get(value) if isinstance(value, int) else value
-        if not isinstance(target, Channel):
-            raise ValueError(f"option {name}: {value!r} is not a channel")
-        types = spec.get("channel_types")
-        if types and target.type not in types:
-            raise ValueError(f"option {name}: channel type {target.type} not in {types}")
-        result = resolver.channel_(target, invoker)
-    elif kind == 11:
-        if isinstance(value, tuple):
-            filename, blob = value
-            attachment = Attachment(
-                world.ids.next(),
-                filename,
-                blob,
-                "application/octet-stream",
-                f"{world.attachment_base}/0/0/{filename}",
-            )
-        elif isinstance(value, Attachment):
-            attachment = value
-        else:
-            raise ValueError(f"option {name}: give (filename, bytes) for an attachment")
-        result = resolver.attachment(attachment)
-    else:
-        raise ValueError(f"option {name}: unsupported option type {kind}")
-    choices = spec.get("choices")
-    if choices and result not in [c["value"] for c in choices]:
-        raise ValueError(
-            f"option {name}: {result!r} is not one of the choices {[c['value'] for c in choices]}"
-        )
-    if kind in (4, 10):
-        if spec.get("min_value") is not None and result < spec["min_value"]:
-            raise ValueError(f"option {name}: {result} < min_value {spec['min_value']}")
-        if spec.get("max_value") is not None and result > spec["max_value"]:
-            raise ValueError(f"option {name}: {result} > max_value {spec['max_value']}")
-    return result
-
-
-def build_options(
-    world: World,
-    command: Command,
-    path: Sequence[str],
-    values: Mapping[str, Any],
-    *,
-    invoker: User,
-    channel: Channel,
-    focused: str | None = None,
-) -> tuple[list[JSON], dict[str, dict[str, JSON]]]:
-    """Return (options, resolved) for a slash command, nesting subcommand groups and subcommands."""
-    resolver = Resolver(world, channel)
-    specs: list[JSON] = list(command.data.get("options") or [])
-    chain: list[JSON] = []
-    for part in path:
-        spec = next((s for s in specs if s["name"] == part and s["type"] in (1, 2)), None)
-        if spec is None:
-            known = [s["name"] for s in specs if s["type"] in (1, 2)]
-            raise ValueError(f"/{command.name}: no subcommand (group) {part!r}; known: {known}")
-        chain.append(spec)
-        specs = list(spec.get("options") or [])
-    if any(s["type"] in (1, 2) for s in specs):
-        raise ValueError(f"/{command.name} {' '.join(path)}: a subcommand is required")
-    leaf: list[JSON] = []
-    by_name = {s["name"]: s for s in specs}
-    for key in values:
-        if key not in by_name:
-            raise ValueError(
-                f"/{command.name} {' '.join(path)}: unknown option {key!r}; known: {list(by_name)}"
-            )
-    for spec in specs:
-        name = spec["name"]
-        if name not in values:
-            if spec.get("required") and name != focused:
-                raise ValueError(f"/{command.name} {' '.join(path)}: required option {name!r} missing")
-            continue
-        if name == focused:
-            leaf.append({"name": name, "type": spec["type"], "value": str(values[name]), "focused": True})
-            continue
-        value = _coerce(world, resolver, spec, values[name], invoker, channel)
-        leaf.append({"name": name, "type": spec["type"], "value": value})
-    options = leaf
-    for spec in reversed(chain):
-        options = [{"name": spec["name"], "type": spec["type"], "options": options}]
-    return options, resolver.data
-
-
-def interaction_message_metadata(world: World, record: InteractionRecord) -> tuple[JSON, JSON]:
-    """Return (interaction_metadata, interaction) for messages created by an interaction."""
-    user = world.users[record.user_id]
-    metadata: JSON = {
-        "id": str(record.id),
-        "type": record.type,
-        "user": user.payload(),
-        "authorizing_integration_owners": record.payload.get("authorizing_integration_owners", {}),
-    }
-    if record.original_message_id is not None:
-        metadata["original_response_message_id"] = str(record.original_message_id)
-    legacy: JSON = {"id": str(record.id), "type": record.type, "name": record.label, "user": user.payload()}
-    return metadata, legacy
-
-
-def guild_of_record(world: World, record: InteractionRecord) -> Guild | None:
-    """Return the guild an interaction happened in."""
-    return None if record.guild_id is None else world.guilds.get(record.guild_id)
-
-
-def now_iso() -> str:
-    """Return the current ISO timestamp."""
-    return iso_now()

@@ -65,25 +65,30 @@ class P(IntFlag):
 
 ALL_PERMISSIONS = (1 << 53) - 1
 
-# What a fresh server's @everyone gets in these tests (no @everyone pings, no admin powers).
-DEFAULT_EVERYONE = (
-    P.CREATE_INSTANT_INVITE
-    | P.ADD_REACTIONS
-    | P.STREAM
-    | P.VIEW_CHANNEL
+# Chatting in a text channel: see and read it, send with embeds and files, react, use emojis and apps.
+_TEXT_CHAT = (
+    P.VIEW_CHANNEL
+    | P.READ_MESSAGE_HISTORY
     | P.SEND_MESSAGES
     | P.EMBED_LINKS
     | P.ATTACH_FILES
-    | P.READ_MESSAGE_HISTORY
+    | P.ADD_REACTIONS
     | P.USE_EXTERNAL_EMOJIS
-    | P.CONNECT
-    | P.SPEAK
-    | P.USE_VAD
-    | P.CHANGE_NICKNAME
     | P.USE_APPLICATION_COMMANDS
+)
+
+# What a fresh server's @everyone gets in these tests (no @everyone pings, no admin powers).
+DEFAULT_EVERYONE = (
+    _TEXT_CHAT
+    | P.CREATE_INSTANT_INVITE
+    | P.CHANGE_NICKNAME
     | P.CREATE_PUBLIC_THREADS
     | P.SEND_MESSAGES_IN_THREADS
     | P.SEND_POLLS
+    | P.CONNECT
+    | P.SPEAK
+    | P.USE_VAD
+    | P.STREAM
 )
 
 # The permissions Hearth's invite link asks for (bot.app.INVITE_PERMISSIONS).
@@ -96,17 +101,8 @@ HEARTH_INVITE = (
     | P.SEND_MESSAGES_IN_THREADS
 )
 
-# What an app is granted in a DM with its bot user (app_permissions of DM interactions).
-DM_PERMISSIONS = (
-    P.ADD_REACTIONS
-    | P.VIEW_CHANNEL
-    | P.SEND_MESSAGES
-    | P.EMBED_LINKS
-    | P.ATTACH_FILES
-    | P.READ_MESSAGE_HISTORY
-    | P.USE_EXTERNAL_EMOJIS
-    | P.USE_APPLICATION_COMMANDS
-)
+# What an app is granted in a DM with its bot user (app_permissions of DM interactions): text chat.
+DM_PERMISSIONS = _TEXT_CHAT
 
 _NEEDS_SEND = P.MENTION_EVERYONE | P.SEND_TTS_MESSAGES | P.ATTACH_FILES | P.EMBED_LINKS
 

@@ -10,14 +10,16 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.fake_discord import errors
+import bot.fake_discord.errors as errors
 from bot.fake_discord.errors import ApiError
 from bot.fake_discord.gateway import Gateway
 from bot.fake_discord.interactions import InteractionRecord
+from bot.fake_discord.models import JSON
 from bot.fake_discord.ratelimit import RateLimitConfig, RateLimiter, RateLimitHit
-from bot.fake_discord.rest import API, Handler, RestApi, json_response
+from bot.fake_discord.rest.api import RestApi
+from bot.fake_discord.rest.http import API, Handler, json_response
 from bot.fake_discord.snowflake import SnowflakeFactory
-from bot.fake_discord.world import JSON, World
+from bot.fake_discord.world import World
 
 log = logging.getLogger(__name__)
 

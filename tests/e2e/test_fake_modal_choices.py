@@ -10,8 +10,8 @@ import pytest
 
 from bot.content.checkins import load_checkin_content
 from bot.content.library import CONTENT_DIR
+from bot.fake_discord.components import validate_modal
 from bot.fake_discord.errors import ApiError
-from bot.fake_discord.messages import validate_modal
 from cogs._checkin_form import CheckinForm
 
 ONE_OPTION = [{"label": "B", "value": "b"}]

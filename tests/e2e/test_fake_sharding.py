@@ -11,8 +11,9 @@ import pytest
 from discord.ext import commands
 
 from bot.fake_discord import FakeDiscord
+from bot.fake_discord.connection import Session
 from bot.fake_discord.driver import Driver
-from bot.fake_discord.gateway import Session, shard_for_guild
+from bot.fake_discord.sharding import shard_for_guild
 from bot.fake_discord.world import Guild
 from tests.e2e.clients import guilds_only, running_client
 from tests.e2e.test_fake_discord import connect
