@@ -12,8 +12,10 @@ from bot.content.prompts import Audience
 from bot.db.repos import circles, prompt_config, suggestions
 from bot.db.repos.prompt_config import PromptConfig
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError
+from bot.prompts.depth import change_depth
 from bot.prompts.permissions import bot_permissions_in, missing_permissions
 from bot.prompts.posting import PromptChannelError, configure_prompts, next_prompt_time, prompt_channel
+from bot.prompts.selection import DepthLimit
 from bot.prompts.timezones import search_timezones
 from bot.replies import join_labels, send_private
 from bot.schedule.recurrence import echo, format_local_time, is_valid_timezone, parse_local_time
@@ -25,6 +27,11 @@ if TYPE_CHECKING:
     from bot.app import HearthBot
 
 AUDIENCE_CHOICES = [app_commands.Choice(name=audience.value, value=audience.value) for audience in Audience]
+DEPTH_CHOICES = [
+    app_commands.Choice(name="light", value=DepthLimit.LIGHT.value),
+    app_commands.Choice(name="up to medium", value=DepthLimit.MEDIUM.value),
+    app_commands.Choice(name="all", value=DepthLimit.ALL.value),
+]
 
 
 async def config_embed(bot: HearthBot, config: PromptConfig, title: str) -> discord.Embed:
@@ -40,6 +47,7 @@ async def config_embed(bot: HearthBot, config: PromptConfig, title: str) -> disc
         value=texts("setup.value_yes" if config.threads else "setup.value_no"),
     )
     embed.add_field(name=texts("setup.label_audience"), value=texts(f"setup.audience_{config.audience}"))
+    embed.add_field(name=texts("setup.label_depth"), value=texts(f"setup.depth_{config.depth}"))
     count = len(await circles.members(bot.db, config.guild_id))
     embed.add_field(name=texts("setup.label_circle"), value=texts("setup.value_circle", count=count))
     resume = bot.command_directory.mention("prompt resume")
@@ -147,6 +155,29 @@ class Setup(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         """Suggest IANA timezones whose city or region matches what was typed (at most 25)."""
         return [app_commands.Choice(name=name, value=name) for name in search_timezones(current)]
+
+    @setup.command(name="depth", description="Choose how deep the daily prompts may go")
+    @app_commands.describe(level="light only, up to medium, or all (the default)")
+    @app_commands.choices(level=DEPTH_CHOICES)
+    async def depth(
+        self, interaction: discord.Interaction[HearthBot], level: app_commands.Choice[str]
+    ) -> None:
+        """Save the server's depth limit; daily prompts and /prompt now honour it from the next prompt."""
+        require_admin(interaction)
+        guild = guild_of(interaction)
+        texts = self.bot.content.daily_prompts
+        limit = DepthLimit(level.value)
+        change = await change_depth(
+            self.bot.db, self.bot.content.prompts, guild.id, limit, self.bot.clock.now()
+        )
+        if change is None:
+            raise NotFoundError(
+                texts("setup.not_configured", setup=self.bot.command_directory.mention("setup prompts"))
+            )
+        await send_private(
+            interaction,
+            texts("setup.depth_saved", depth=texts(f"setup.depth_{limit.value}"), count=change.suitable),
+        )
 
     @setup.command(name="show", description="Show this server's Hearth configuration")
     async def show(self, interaction: discord.Interaction[HearthBot]) -> None:
