@@ -260,7 +260,9 @@ def _processes_section(result: ProcessesResult, send_rate: float) -> Section:
     row("lost", [str(f.lost) for f in every], "0")
     row("duplicated", [str(f.duplicated) for f in every], "0")
     row("requests in the fan-out", [f"{f.requests:,}" for f in every])
-    row("busiest second (requests)", [str(f.busiest_second) for f in every], f"≤ {GLOBAL_LIMIT} in total")
+    # A sliding second can hold more than one fixed window of Discord's limit allows; whether the
+    # limit itself was kept shows in the global 429s.
+    row("busiest sliding second (requests)", [str(f.busiest_second) for f in every], "see global 429s")
     row(
         "  the total's began (s after the due time)",
         [*[""] * len(result.processes), f"{result.busiest_after_due:+.1f}"],
@@ -423,7 +425,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--schedules", type=int, default=100_000, help="schedules in the DB (100,000)")
     parser.add_argument("--writes", type=int, default=5_000, help="records in the database benchmark")
     parser.add_argument(
-        "--send-rate", type=float, help="SCHEDULED_SEND_RATE for the fan-out (default: the setting's, 45/s)"
+        "--send-rate", type=float, help="SCHEDULED_SEND_RATE for the fan-out (default: the setting's, 46/s)"
     )
     parser.add_argument("--only", choices=PHASES, action="append", help="run only these benchmarks")
     parser.add_argument(

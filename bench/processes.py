@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.harness import GLOBAL_LIMIT, open_database, rate_limited_fake
+from bot.crypto import generate_key
 from bot.db.timestamps import to_unix
 from bot.fake_discord import DEFAULT_EVERYONE, HEARTH_INVITE, FakeDiscord
 from bot.fake_discord.ratelimit import Decision
@@ -215,6 +216,8 @@ async def run_scenario(
             "DISCORD_TOKEN": world.token,
             "DISCORD_API_BASE": server.api_base,
             "DATABASE_URL": database_url,
+            # Every process of one deployment seals with the same key.
+            "HEARTH_DATA_KEY": generate_key(),
             "SHARD_COUNT": str(processes),
             "SCHEDULER_TICK_SECONDS": "5",
             "LOG_LEVEL": "INFO",

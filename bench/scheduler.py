@@ -27,7 +27,8 @@ from bot.db.database import Database, dialect_of
 from bot.db.repos import schedules
 from bot.db.timestamps import to_unix
 from bot.prompts.posting import SCHEDULE_KIND, owner_key
-from bot.schedule.engine import ScheduleEngine, TickReport, _Claim
+from bot.schedule.engine import ScheduleEngine, TickReport
+from bot.schedule.occurrences import Claim
 from bot.schedule.recurrence import Recurrence, format_local_time, next_occurrence, weekdays_to_mask
 from tests.seeding import configure_daily_prompts
 
@@ -169,7 +170,7 @@ def _timed_claims(engine: ScheduleEngine, spent: list[float]) -> None:
     """Record how long each claim transaction of ``engine`` takes (the tick's own work, not delivery)."""
     original = engine._claim_batch
 
-    async def timed(now: datetime, tally: TickReport) -> tuple[list[_Claim], bool]:
+    async def timed(now: datetime, tally: TickReport) -> tuple[list[Claim], bool]:
         started = time.perf_counter()
         try:
             return await original(now, tally)

@@ -29,6 +29,7 @@ from bot.metrics import Metrics
 from bot.pacing import TOKEN_HEADROOM, OutboundPacer, process_share, shard_fraction
 from bot.ratelimits import ResponseGuard
 from bot.schedule.engine import ScheduleEngine
+from bot.schedule.routes import ScheduleRoutes
 from bot.settings import DISCORD_GATEWAY_URL, Settings
 from bot.startup import prepare
 from bot.tree import AppTree
@@ -79,7 +80,6 @@ class HearthBot(commands.Bot):
 
     db: Database
     content: Content
-    schedule_engine: ScheduleEngine
     command_directory: CommandDirectory
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None, force_sync: bool = False) -> None:
@@ -118,6 +118,10 @@ class HearthBot(commands.Bot):
         self._engine_start: asyncio.Task[None] | None = None
         # Set once the schedule engine runs (after READY), for whoever must wait for it.
         self.scheduler_started = asyncio.Event()
+        # Cogs route their schedule kinds here in cog_load; the engine, built once storage is open,
+        # delivers through the same table.
+        self.schedule_routes = ScheduleRoutes(shards)
+        self._schedule_engine: ScheduleEngine | None = None
         self.pacer.install(self.http, before=self.response_guard.install)
         self.session_start_limit: SessionStartLimit = UNLIMITED
         self.identify_gate = IdentifyGate(lambda: getattr(self, "db", None))
@@ -153,6 +157,13 @@ class HearthBot(commands.Bot):
             self.http.connector = discord.utils.MISSING
             await asyncio.sleep(delay)
 
+    @property
+    def schedule_engine(self) -> ScheduleEngine:
+        """Return the schedule engine, which exists from ``setup_hook`` on (storage must be open)."""
+        if self._schedule_engine is None:
+            raise RuntimeError("the schedule engine is built in setup_hook, which has not run")
+        return self._schedule_engine
+
     async def setup_hook(self) -> None:
         """Open storage, load content and cogs, sync commands and start the scheduler."""
         self._setup_started = True
@@ -163,13 +174,14 @@ class HearthBot(commands.Bot):
             await self.operations.start()
         await self._configure_gateway()
         await self.prepare()
-        self.schedule_engine = ScheduleEngine(
+        self._schedule_engine = ScheduleEngine(
             self.db,
             self.clock,
             grace=self.settings.schedule_grace,
             tick_seconds=self.settings.scheduler_tick_seconds,
             shards=self.settings.shard_scope,
             metrics=self.metrics,
+            routes=self.schedule_routes,
         )
         for extension in cog_extensions():
             try:
@@ -235,7 +247,7 @@ class HearthBot(commands.Bot):
             return 0 if db is None else await schedules.count_due(db, self.clock.now())
 
         def engine_running() -> bool:
-            engine = getattr(self, "schedule_engine", None)
+            engine = self._schedule_engine
             return self.settings.disable_scheduler or (engine is not None and engine.running)
 
         def latencies() -> list[tuple[int, float]]:
@@ -266,8 +278,8 @@ class HearthBot(commands.Bot):
         if self._engine_start is not None and not self._engine_start.done():
             self._engine_start.cancel()
             await asyncio.gather(self._engine_start, return_exceptions=True)
-        if hasattr(self, "schedule_engine"):
-            await self.schedule_engine.stop()
+        if self._schedule_engine is not None:
+            await self._schedule_engine.stop()
         await super().close()
         if self.operations is not None:
             await self.operations.stop()

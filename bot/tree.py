@@ -24,6 +24,22 @@ GENERIC_APOLOGY = (
 DEFAULT_SUPPORT = "with the bot's team"
 
 
+# discord.py raises TransformerError when it cannot turn an option into the object the command asked for.
+OptionType = discord.AppCommandOptionType
+TRANSFORM_PROBLEMS: dict[discord.AppCommandOptionType, str] = {
+    OptionType.user: "I couldn't find that person here: they may have left. Nothing was changed.",
+    OptionType.mentionable: "I couldn't find that person or role here. Nothing was changed.",
+    OptionType.role: "I couldn't find that role in this server. Nothing was changed.",
+    OptionType.channel: (
+        "I can't use that channel: it may be gone, hidden from me, or the wrong kind. Nothing was changed."
+    ),
+    OptionType.attachment: "I couldn't read that file. Nothing was changed.",
+}
+UNREADABLE_VALUE = (
+    "I couldn't read one of the values you gave: please check it and try again. Nothing was changed."
+)
+
+
 def support_place(client: Any) -> str:
     """Return where people report an error: SUPPORT_URL when the bot's owner set one."""
     url = getattr(getattr(client, "settings", None), "support_url", None)
@@ -70,7 +86,7 @@ def reply_for_error(error: Exception) -> str | None:
     if isinstance(error, UserFacingError):
         return error.message
     if isinstance(error, app_commands.TransformerError):
-        return "I couldn't understand one of the values you gave. Please check it and try again."
+        return TRANSFORM_PROBLEMS.get(error.type, UNREADABLE_VALUE)
     if isinstance(error, app_commands.MissingPermissions):
         return f"You need the {join_labels(error.missing_permissions)} permission to use this."
     if isinstance(error, app_commands.BotMissingPermissions):
@@ -79,8 +95,13 @@ def reply_for_error(error: Exception) -> str | None:
         return "This works inside a server, not in direct messages."
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Let's take a breath: you can use this again in {error.retry_after:.0f} seconds."
+    if isinstance(error, app_commands.MissingRole | app_commands.MissingAnyRole):
+        return "This command is only for people with a certain role in this server. Nothing was changed."
     if isinstance(error, app_commands.CheckFailure):
-        return "This command isn't available to you here."
+        return (
+            "This command can't be used here, in this channel or by this account. "
+            "Nothing was changed; /help lists what works here."
+        )
     return None
 
 

@@ -12,8 +12,8 @@ from bot.checkins.form import (
     CheckinAnswers,
 )
 from bot.checkins.replies import score_saved_text
+from bot.checkins.service import CheckinSource
 from bot.content.checkins import CheckinContent
-from bot.db.repos.checkins import CheckinSource
 from bot.tree import report_interaction_error
 from cogs._checkin_form import NO_MENTIONS, CheckinForm, _bot
 

@@ -20,8 +20,8 @@ from bot.checkins.form import (
     validate_needs,
 )
 from bot.checkins.replies import saved_text
+from bot.checkins.service import CheckinSource
 from bot.content.checkins import CheckinContent
-from bot.db.repos.checkins import CheckinSource
 from bot.errors import InvalidInputError, NotFoundError
 from bot.replies import fit_message, join_names, send_private
 from bot.safety import mentions_danger

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any, Self, cast
 
 import discord
 
-from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError
 from bot.tree import report_interaction_error
 
 if TYPE_CHECKING:
@@ -71,10 +70,3 @@ def persistent_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
     for item in items:
         view.add_item(item)
     return view
-
-
-def delivery_error(error: discord.HTTPException) -> PermanentDeliveryError | TransientDeliveryError:
-    """Map a failed scheduled DM to a permanent (pause the schedule) or transient (retry) delivery error."""
-    if isinstance(error, discord.Forbidden | discord.NotFound):
-        return PermanentDeliveryError(f"DM refused ({error.code or error.status})")
-    return TransientDeliveryError(f"HTTP {error.status} ({error.code})")

@@ -2,20 +2,21 @@
 
 The /setup group lives in cogs/setup.py; it adds this subcommand with
 ``gratitude = add_gratitude_setup(setup)``, and discord.py then runs it bound
-to that cog. The bot's permission check is the one /setup prompts uses.
+to that cog. The run-time admin check is the one /setup prompts uses, in gratitude's words.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import time
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 
-from bot.db.repos.gratitude import GratitudeConfig
 from bot.errors import InvalidInputError, MissingPermissionsError
 from bot.gratitude import service
+from bot.gratitude.service import GratitudeConfig
 from bot.gratitude.weekly import (
     DEFAULT_DIGEST_TIME,
     DEFAULT_DIGEST_WEEKDAY,
@@ -23,18 +24,20 @@ from bot.gratitude.weekly import (
     next_digest_time,
     server_timezone,
 )
-from bot.prompts.permissions import bot_permissions_in, missing_permissions, require_manage_guild
-from bot.prompts.timezones import search_timezones
+from bot.prompts.permissions import bot_permissions_in, missing_permissions
 from bot.replies import join_labels, send_private
-from bot.schedule.recurrence import format_local_time, is_valid_timezone, parse_local_time
+from bot.schedule.recurrence import format_local_time
+from bot.transformers import LocalTime, Timezone
 from bot.ui import HEARTH_COLOUR
-from cogs._admin import guild_of
+from cogs._admin import admin_only, guild_of
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
 
 log = logging.getLogger(__name__)
 
+DigestTime = app_commands.Transform[time, LocalTime(lambda content: content.gratitude, "setup.bad_time")]
+DigestZone = app_commands.Transform[str, Timezone(lambda content: content.gratitude, "setup.bad_timezone")]
 DAY_CHOICES = [app_commands.Choice(name=name, value=index) for index, name in enumerate(WEEKDAY_NAMES)]
 
 
@@ -76,7 +79,7 @@ async def setup_gratitude(
     interaction: discord.Interaction[Any],
     channel: discord.TextChannel,
     digest_day: int | None,
-    digest_time: str | None,
+    digest_time: time | None,
     rotation: bool | None,
     timezone: str | None,
 ) -> None:
@@ -87,24 +90,17 @@ async def setup_gratitude(
     """
     bot: HearthBot = interaction.client
     texts = bot.content.gratitude
-    require_manage_guild(interaction.permissions, texts("setup.need_manage_server"))
     guild = guild_of(interaction)
     previous = await service.config_of(bot.db, guild.id)
-    if digest_time is None:
-        digest_time = previous.digest_time if previous else DEFAULT_DIGEST_TIME
-    try:
-        local_time = format_local_time(parse_local_time(digest_time))
-    except ValueError as error:
-        raise InvalidInputError(texts("setup.bad_time", problem=str(error))) from None
+    if digest_time is not None:
+        local_time = format_local_time(digest_time)
+    else:
+        local_time = previous.digest_time if previous else DEFAULT_DIGEST_TIME
     if digest_day is None:
         digest_day = previous.digest_weekday if previous else DEFAULT_DIGEST_WEEKDAY
     if not 0 <= digest_day < len(WEEKDAY_NAMES):
         raise InvalidInputError(texts("setup.bad_day"))
     zone = await server_timezone(bot, guild.id, timezone, previous)
-    if not is_valid_timezone(zone):
-        raise InvalidInputError(
-            texts("setup.bad_timezone", timezone=discord.utils.escape_markdown(zone[:100]))
-        )
     rotation_on = rotation if rotation is not None else (previous.rotation if previous else False)
     missing = missing_permissions(bot_permissions_in(channel), threads=False)
     if missing:
@@ -133,30 +129,24 @@ class _SetupGratitude:
     @app_commands.describe(
         channel="The channel where thank-you cards and the weekly digest appear",
         digest_day="The day of the weekly digest (default Sunday)",
-        digest_time="Local time of the digest, 24-hour HH:MM (default 18:00)",
+        digest_time="Local time of the digest, e.g. 18:00 or 6 pm (default 18:00)",
         rotation="Each week, give every circle member someone to appreciate, by DM (default off)",
-        timezone="Your timezone: type a city to search (default: the daily prompts' timezone)",
+        timezone="Your timezone: type a city (e.g. London); default: the daily prompts' timezone",
     )
     @app_commands.choices(digest_day=DAY_CHOICES)
+    @admin_only(lambda bot: bot.content.gratitude("setup.need_manage_server"))
     async def gratitude(
         _cog: Any,  # noqa: N805 (bound to the /setup cog by discord.py, not to this class)
         interaction: discord.Interaction[HearthBot],
         channel: discord.TextChannel,
         digest_day: app_commands.Choice[int] | None = None,
-        digest_time: str | None = None,
+        digest_time: DigestTime | None = None,
         rotation: bool | None = None,
-        timezone: str | None = None,
+        timezone: DigestZone | None = None,
     ) -> None:
         """Set up gratitude in this server."""
         day = None if digest_day is None else int(digest_day.value)
         await setup_gratitude(interaction, channel, day, digest_time, rotation, timezone)
-
-
-async def timezone_autocomplete(
-    interaction: discord.Interaction[HearthBot], current: str
-) -> list[app_commands.Choice[str]]:
-    """Suggest IANA timezones whose city or region matches what was typed (at most 25)."""
-    return [app_commands.Choice(name=name, value=name) for name in search_timezones(current)]
 
 
 def add_gratitude_setup(group: app_commands.Group) -> app_commands.Command[Any, ..., None]:
@@ -167,6 +157,5 @@ def add_gratitude_setup(group: app_commands.Group) -> app_commands.Command[Any, 
         callback=_SetupGratitude.gratitude,
         parent=group,
     )
-    command.autocomplete("timezone")(timezone_autocomplete)
     group.add_command(command)
     return command

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.db.repos import prompt_posts
 from bot.errors import NotFoundError
 from bot.prompts.answering import (
     ANSWER_MAX_LENGTH,
@@ -20,6 +19,7 @@ from bot.prompts.answering import (
     submit_answer,
 )
 from bot.prompts.posting import CardButtons, prompt_text_of
+from bot.prompts.service import post_for_date
 from bot.replies import send_private
 from bot.ui import HearthModal
 from cogs._dm_ui import GuardedButton, persistent_view
@@ -89,7 +89,7 @@ async def answer_form(bot: HearthBot, guild_id: int, user_id: int) -> AnswerModa
 async def post_of_card(bot: HearthBot, guild_id: int, day: int) -> int:
     """Return the id of the post a card's button belongs to, or raise "no longer available"."""
     local_date = date(day // 10000, day // 100 % 100, day % 100)
-    post = await prompt_posts.for_date(bot.db, guild_id, local_date)
+    post = await post_for_date(bot.db, guild_id, local_date)
     if post is None:
         answer = bot.command_directory.mention("prompt answer")
         raise NotFoundError(bot.content.daily_prompts("answer.card_gone", answer=answer))

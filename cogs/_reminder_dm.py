@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any, Self
 import discord
 
 from bot.content.appreciation import AppreciationContent
-from bot.db.repos.reminders import Nudge, Reminder
+from bot.delivery import SEND_FAILURES
 from bot.errors import InvalidInputError, NotFoundError
 from bot.reminders import service
+from bot.reminders.service import Nudge, Reminder
 from bot.reminders.snooze import Snooze, available_snoozes, snooze_until
 from bot.replies import send_private
 from cogs._dm_ui import GuardedButton, persistent_view
@@ -63,7 +64,7 @@ async def _server_name(bot: HearthBot, guild_id: int) -> str:
     if guild is None:
         try:
             guild = await bot.fetch_guild(guild_id)
-        except discord.HTTPException:
+        except SEND_FAILURES:
             return "your server"
     return discord.utils.escape_markdown(guild.name)
 

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any, Self
 import discord
 
 from bot.content.texts import TextTable
-from bot.db.repos.repairs import RepairAnswer, RepairRequest, RepairStatus
-from bot.dm import send_dm
+from bot.delivery import DM_FAILURES, send_dm
 from bot.errors import InvalidInputError, NotFoundError
 from bot.repair import service
+from bot.repair.service import RepairAnswer, RepairRequest, RepairStatus
 from bot.replies import send_private
 from cogs._dm_ui import GuardedButton, persistent_view
 
@@ -81,7 +81,7 @@ class AnswerButton(
             view = persistent_view(BlockButton(request.recipient_id, texts("recipient.button_block")))
             try:
                 await send_dm(bot, bot.db, request.initiator_id, now, content=notice, view=view)
-            except discord.HTTPException:
+            except DM_FAILURES:
                 # Closed DMs included: the answer is saved; the initiator is told on their next command.
                 log.info("Could not tell the initiator of repair request %s about the answer", request.id)
         label = texts(f"recipient.button_{self.answer.value}")

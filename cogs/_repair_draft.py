@@ -14,12 +14,11 @@ import discord
 
 from bot.content.repair import RepairContent
 from bot.content.texts import TextTable
-from bot.db.repos.repairs import RepairRequest, SendStart
-from bot.dm import PASSING_FAILURES, DmUndeliverableError, send_dm
+from bot.delivery import SEND_FAILURES, DmUndeliverableError, send_dm
 from bot.errors import InvalidInputError, NotFoundError
 from bot.repair import service
 from bot.repair.limits import MAX_REQUESTS_PER_DAY
-from bot.repair.service import Capped, DraftProblem
+from bot.repair.service import Capped, DraftProblem, RepairRequest, SendStart
 from bot.repair.statement import (
     PART_LIMITS,
     REQUIRED_PARTS,
@@ -267,7 +266,7 @@ async def deliver_request(
     except DmUndeliverableError:
         await service.mark_undelivered(bot.db, request.id)
         return False
-    except PASSING_FAILURES:
+    except SEND_FAILURES:
         await service.revert_send(bot.db, request.id)
         raise InvalidInputError(texts("send.failed")) from None
     await service.mark_sent(bot.db, request.id, channel_id=message.channel.id, message_id=message.id, now=now)

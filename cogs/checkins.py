@@ -7,28 +7,38 @@ ever posted in a channel or logged.
 from __future__ import annotations
 
 import io
+from datetime import time
 from typing import TYPE_CHECKING
 
-import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.checkins import service
-from bot.checkins.days import day_choices, describe_days, parse_days
+from bot.checkins.days import describe_days, parse_days
 from bot.db.timestamps import to_unix
-from bot.dm import DmUndeliverableError, OptIn, send_dm, send_opt_in_dm
+from bot.delivery import SEND_FAILURES, dm_error, require_opt_in_dm, send_dm
 from bot.errors import InvalidInputError
-from bot.prompts.timezones import search_timezones
 from bot.replies import fit_message, send_private
 from bot.schedule.engine import Occurrence
-from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError
-from bot.schedule.recurrence import Recurrence, format_local_time, is_valid_timezone, parse_local_time
+from bot.schedule.errors import PermanentDeliveryError
+from bot.schedule.recurrence import Recurrence, format_local_time
+from bot.transformers import LocalTime, Timezone, Weekdays
 from cogs._checkin_dm import DetailsButton, DmCheckinButton, StopButton, checkin_dm_view, stop_only_view
 from cogs._checkin_form import NO_MENTIONS, CheckinForm, ShareSelect
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
+
+CheckinTime = app_commands.Transform[
+    time, LocalTime(lambda content: content.checkins.texts, "schedule.bad_time")
+]
+CheckinDays = app_commands.Transform[
+    frozenset[int], Weekdays(lambda content: content.checkins.texts, "schedule.bad_days")
+]
+CheckinZone = app_commands.Transform[
+    str, Timezone(lambda content: content.checkins.texts, "schedule.bad_timezone")
+]
 
 # --- the cog ----------------------------------------------------------------------------------------
 
@@ -48,17 +58,12 @@ class Checkins(commands.Cog):
     async def cog_load(self) -> None:
         """Take over DM check-in deliveries and the persistent buttons."""
         self.bot.add_dynamic_items(ShareSelect, DmCheckinButton, DetailsButton, StopButton)
-        # Meta tests load cogs into a bot that never ran setup_hook, so there may be no engine yet.
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.register(service.SCHEDULE_KIND, self.deliver)
+        self.bot.schedule_routes.register(service.SCHEDULE_KIND, self.deliver)
 
     async def cog_unload(self) -> None:
         """Hand DM check-in deliveries and the buttons back."""
         self.bot.remove_dynamic_items(ShareSelect, DmCheckinButton, DetailsButton, StopButton)
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.unregister(service.SCHEDULE_KIND)
+        self.bot.schedule_routes.unregister(service.SCHEDULE_KIND)
 
     async def deliver(self, occurrence: Occurrence) -> None:
         """Send one scheduled check-in DM; closed DMs pause the schedule (and the person is told later)."""
@@ -78,14 +83,8 @@ class Checkins(commands.Cog):
                 view=view,
                 nonce=occurrence.key,
             )
-        except DmUndeliverableError:
-            raise
-        except (discord.NotFound, discord.Forbidden) as error:
-            raise PermanentDeliveryError(f"DM refused ({error.code or error.status})") from error
-        except discord.HTTPException as error:
-            raise TransientDeliveryError(f"HTTP {error.status} ({error.code})") from error
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise TransientDeliveryError(f"network error ({type(error).__name__})") from error
+        except SEND_FAILURES as error:
+            raise dm_error(error) from error
 
     @checkin.command(name="now", description="Check in privately: how safe and connected you feel today")
     async def now(self, interaction: discord.Interaction[HearthBot]) -> None:
@@ -119,42 +118,26 @@ class Checkins(commands.Cog):
 
     @checkin.command(name="schedule", description="Get a private check-in by DM at a time you choose")
     @app_commands.describe(
-        time="Your local time, 24-hour HH:MM (e.g. 20:30)",
+        time="Your local time, e.g. 20:30 or 8:30 pm",
         days="Which days (default: every day), e.g. weekdays or mon,wed,fri",
-        timezone="Your timezone: type a city to search (remembered for next time)",
+        timezone="Your timezone: type a city (e.g. London) to search; remembered for next time",
     )
     async def schedule(
         self,
         interaction: discord.Interaction[HearthBot],
-        time: str,
-        days: str | None = None,
-        timezone: str | None = None,
+        time: CheckinTime,
+        days: CheckinDays | None = None,
+        timezone: CheckinZone | None = None,
     ) -> None:
         """Validate, send a test DM, and only then save the schedule."""
         content = self.bot.content.checkins
         texts = content.texts
         user_id = interaction.user.id
-        try:
-            local_time = parse_local_time(time)
-        except ValueError as error:
-            raise InvalidInputError(texts("schedule.bad_time", problem=str(error))) from None
-        try:
-            weekdays = parse_days(days)
-        except ValueError:
-            raise InvalidInputError(
-                texts("schedule.bad_days", days=discord.utils.escape_markdown((days or "")[:50]))
-            ) from None
-        zone = (
-            timezone.strip()
-            if timezone and timezone.strip()
-            else await service.user_zone_name(self.bot, user_id)
-        )
+        local_time = time
+        weekdays = parse_days(None) if days is None else days
+        zone = timezone or await service.user_zone_name(self.bot, user_id)
         if zone is None:
             raise InvalidInputError(texts("schedule.need_timezone"))
-        if not is_valid_timezone(zone):
-            raise InvalidInputError(
-                texts("schedule.bad_timezone", timezone=discord.utils.escape_markdown(zone[:64]))
-            )
         rule = Recurrence(timezone=zone, local_time=local_time, weekdays=weekdays)
         await interaction.response.defer(ephemeral=True, thinking=True)
         directory = self.bot.command_directory
@@ -165,38 +148,20 @@ class Checkins(commands.Cog):
             "stop": directory.mention("checkin stop"),
         }
         # Running this again is how someone says they opened their DMs: try once more.
-        sent = await send_opt_in_dm(
+        await require_opt_in_dm(
             self.bot,
             self.bot.db,
             user_id,
             self.bot.clock.now(),
+            refused=texts("schedule.dms_closed", schedule=directory.mention("checkin schedule")),
+            failed=texts("schedule.dm_failed"),
             content=texts("schedule.test_dm", **when),
             view=stop_only_view(content),
         )
-        if sent is OptIn.REFUSED:
-            raise InvalidInputError(
-                texts("schedule.dms_closed", schedule=directory.mention("checkin schedule"))
-            )
-        if sent is OptIn.FAILED:
-            raise InvalidInputError(texts("schedule.dm_failed"))
         saved = await service.start_schedule(self.bot, user_id, rule)
         moment = saved.next_run_at
         upcoming = f"{discord.utils.format_dt(moment, 'F')} ({discord.utils.format_dt(moment, 'R')})"
         await send_private(interaction, texts("schedule.saved", next=upcoming, **when))
-
-    @schedule.autocomplete("timezone")
-    async def timezone_autocomplete(
-        self, interaction: discord.Interaction[HearthBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Suggest IANA timezones whose city or region matches what was typed (at most 25)."""
-        return [app_commands.Choice(name=name, value=name) for name in search_timezones(current)]
-
-    @schedule.autocomplete("days")
-    async def days_autocomplete(
-        self, interaction: discord.Interaction[HearthBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Suggest common day sets, or the days typed so far."""
-        return [app_commands.Choice(name=name, value=value) for name, value in day_choices(current)]
 
     @checkin.command(name="stop", description="Stop your scheduled DM check-ins")
     async def stop(self, interaction: discord.Interaction[HearthBot]) -> None:

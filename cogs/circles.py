@@ -9,11 +9,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.db.repos import circles
+from bot.prompts import service
 from bot.prompts.reveal import drop_from_circle, reveal_if_due
 from bot.replies import send_private
 from bot.ui import HEARTH_COLOUR
-from cogs._admin import guild_of, require_admin
+from cogs._admin import admin_only, guild_of
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
@@ -36,7 +36,7 @@ class Circles(commands.Cog):
         """Add the user to the circle."""
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
-        joined = await circles.join(self.bot.db, guild.id, interaction.user.id, self.bot.clock.now())
+        joined = await service.join_circle(self.bot.db, guild.id, interaction.user.id, self.bot.clock.now())
         await send_private(interaction, texts("circle.joined" if joined else "circle.already"))
 
     @circle.command(name="leave", description="Stop taking part in this server's prompt reveals")
@@ -55,9 +55,9 @@ class Circles(commands.Cog):
     # The group is everyone's (/circle join), so the run-time check is what guards removing others.
     @circle.command(name="remove", description="Take someone out of this server's circle (Manage Server)")
     @app_commands.describe(member="The person to take out of the circle")
+    @admin_only()
     async def remove(self, interaction: discord.Interaction[HearthBot], member: discord.User) -> None:
         """Remove someone from the circle with their unrevealed answers, then reveal if that completes it."""
-        require_admin(interaction)
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
         name = f"<@{member.id}>"
@@ -76,7 +76,7 @@ class Circles(commands.Cog):
         """List the circle's members (as mentions, which never ping inside an embed)."""
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
-        members = await circles.members(self.bot.db, guild.id)
+        members = await service.circle_members(self.bot.db, guild.id)
         description = (
             " ".join(f"<@{user_id}>" for user_id in members)
             if members

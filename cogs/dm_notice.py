@@ -8,8 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.db.repos import users
-from bot.dm import DM_UNDELIVERABLE_NOTICE
+from bot.delivery import DM_UNDELIVERABLE_NOTICE
+from bot.dm_notice import take_pending
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
@@ -34,7 +34,7 @@ class DmNotice(commands.Cog):
             discord.InteractionResponseType.deferred_channel_message,
         ):
             return
-        if await users.take_dm_notice(self.bot.db, interaction.user.id):
+        if await take_pending(self.bot.db, interaction.user.id):
             await interaction.followup.send(DM_UNDELIVERABLE_NOTICE, ephemeral=True)
 
 

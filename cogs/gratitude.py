@@ -9,21 +9,20 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.db.repos.gratitude import Card
-from bot.dm import OptIn, send_opt_in_dm
+from bot.delivery import ChannelUnavailableError, require_opt_in_dm
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError, UserFacingError
 from bot.gratitude import service
 from bot.gratitude.cards import build_recent_embed, card_link, modal_title, removal_choice
 from bot.gratitude.posting import (
     CardRemovalError,
     CardSource,
-    GratitudeChannelError,
     GratitudeNotConfiguredError,
     notify_recipient,
     post_card,
     remove_card,
     require_config,
 )
+from bot.gratitude.service import Card
 from bot.gratitude.validation import (
     MESSAGE_LIMIT,
     CardRefusedError,
@@ -66,7 +65,7 @@ def not_configured_error(bot: HearthBot) -> NotFoundError:
     return NotFoundError(bot.content.gratitude("send.no_channel", setup=setup))
 
 
-def channel_error(bot: HearthBot, channel_id: int, error: GratitudeChannelError) -> UserFacingError:
+def channel_refusal(bot: HearthBot, channel_id: int, error: ChannelUnavailableError) -> UserFacingError:
     """Return the refusal for a gratitude channel the bot can't post in, naming what is missing."""
     texts = bot.content.gratitude
     setup = bot.command_directory.mention("setup gratitude")
@@ -164,20 +163,15 @@ class Gratitude(commands.Cog):
         """Add the context menus and take over the digest and rotation deliveries."""
         self.bot.tree.add_command(self.user_menu)
         self.bot.tree.add_command(self.message_menu)
-        # Meta tests load cogs into a bot that never ran setup_hook, so there may be no engine yet.
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.register(DIGEST_KIND, self.deliver_digest, guild_bound=True)
-            engine.register(ROTATION_KIND, self.deliver_rotation, guild_bound=True)
+        self.bot.schedule_routes.register(DIGEST_KIND, self.deliver_digest, guild_bound=True)
+        self.bot.schedule_routes.register(ROTATION_KIND, self.deliver_rotation, guild_bound=True)
 
     async def cog_unload(self) -> None:
         """Remove the context menus and hand the deliveries back."""
         self.bot.tree.remove_command(USER_MENU, type=discord.AppCommandType.user)
         self.bot.tree.remove_command(MESSAGE_MENU, type=discord.AppCommandType.message)
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.unregister(DIGEST_KIND)
-            engine.unregister(ROTATION_KIND)
+        self.bot.schedule_routes.unregister(DIGEST_KIND)
+        self.bot.schedule_routes.unregister(ROTATION_KIND)
 
     async def deliver_digest(self, occurrence: Occurrence) -> None:
         """Post a scheduled weekly digest."""
@@ -238,9 +232,9 @@ class Gratitude(commands.Cog):
             )
         except GratitudeNotConfiguredError:
             raise not_configured_error(self.bot) from None
-        except GratitudeChannelError as error:
+        except ChannelUnavailableError as error:
             config = await service.config_of(self.bot.db, guild.id)
-            raise channel_error(self.bot, config.channel_id if config else 0, error) from None
+            raise channel_refusal(self.bot, config.channel_id if config else 0, error) from None
         except TransientDeliveryError:
             raise UserFacingError(self.bot.content.gratitude("send.failed")) from None
         # The DM first, so the sender's confirmation is the last thing this interaction does.
@@ -362,15 +356,15 @@ class Gratitude(commands.Cog):
         user_id = interaction.user.id
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = self.bot.clock.now()
-        sent = await send_opt_in_dm(
+        await require_opt_in_dm(
             self.bot,
             self.bot.db,
             user_id,
             now,
+            refused=texts("notify.dms_closed"),
+            failed=texts("notify.dm_failed"),
             content=texts("notify.test_dm", off=directory.mention("gratitude notify off")),
         )
-        if sent is not OptIn.SENT:
-            raise UserFacingError(texts("notify.dms_closed"))
         await service.set_notify(self.bot.db, user_id, True, now)
         await send_private(interaction, texts("notify.on", off=directory.mention("gratitude notify off")))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -17,25 +17,37 @@ if TYPE_CHECKING:
 
 
 def build_help_embed(
-    help_content: HelpContent, available: set[str], directory: CommandDirectory
+    help_content: HelpContent, available: set[str], directory: CommandDirectory, *, in_dm: bool = False
 ) -> discord.Embed:
-    """Render the help embed, listing only commands this bot has, as clickable mentions."""
-    embed = discord.Embed(title=help_content.title, description=help_content.intro, colour=HEARTH_COLOUR)
+    """Render the help embed, listing only the commands ``available`` here, as clickable mentions."""
+    intro = help_content.intro_dm if in_dm else help_content.intro
+    embed = discord.Embed(title=help_content.title, description=intro, colour=HEARTH_COLOUR)
     for section in help_content.sections:
         mentions = [directory.mention(name) for name in section.commands if name in available]
         if mentions:
             embed.add_field(name=section.name, value=f"{section.text}\n{' · '.join(mentions)}", inline=False)
-    embed.add_field(name="Please know", value=help_content.safety, inline=False)
+    embed.add_field(name=help_content.safety_title, value=help_content.safety, inline=False)
     embed.set_footer(text=help_content.footer)
     return embed
 
 
-def invocable_command_names(tree: app_commands.CommandTree[HearthBot]) -> set[str]:
-    """Return the qualified names of every slash command a user can run."""
+def works_in_dms(command: app_commands.Command[Any, ..., Any]) -> bool:
+    """Return whether ``command`` can be run in a direct message with the bot.
+
+    A subcommand can be run wherever its top-level group can, so the group's settings decide.
+    """
+    root = command.root_parent or command
+    if root.allowed_contexts is not None:
+        return root.allowed_contexts.dm_channel
+    return not root.guild_only
+
+
+def invocable_command_names(tree: app_commands.CommandTree[HearthBot], *, in_dm: bool = False) -> set[str]:
+    """Return the qualified names of every slash command a user can run (in a DM, if ``in_dm``)."""
     return {
         command.qualified_name
         for command in tree.walk_commands()
-        if isinstance(command, app_commands.Command)
+        if isinstance(command, app_commands.Command) and (not in_dm or works_in_dms(command))
     }
 
 
@@ -49,8 +61,12 @@ class Help(commands.Cog):
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     async def help(self, interaction: discord.Interaction[HearthBot]) -> None:
         """Show the help embed ephemerally."""
+        in_dm = interaction.guild_id is None
         embed = build_help_embed(
-            self.bot.content.help, invocable_command_names(self.bot.tree), self.bot.command_directory
+            self.bot.content.help,
+            invocable_command_names(self.bot.tree, in_dm=in_dm),
+            self.bot.command_directory,
+            in_dm=in_dm,
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 

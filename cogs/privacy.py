@@ -13,13 +13,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.db.repos import privacy, schedules
 from bot.privacy import catalog, packaging, service
 from bot.privacy.registry import ErasureContext
 from bot.privacy.render import choice_label, erasure_summary, period_text
 from bot.privacy.retention import RETENTION_CHOICES, effective_retention
 from bot.replies import send_private
 from bot.schedule.engine import Occurrence
+from bot.schedule.kinds import OwnerKey, ScheduleKind
 from bot.schedule.recurrence import Recurrence
 from bot.tree import report_interaction_error
 
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HOUSEKEEPING_KIND = "privacy_housekeeping"
-HOUSEKEEPING_OWNER = "privacy:housekeeping"
+HOUSEKEEPING_KIND = ScheduleKind.PRIVACY_HOUSEKEEPING
+HOUSEKEEPING_OWNER = OwnerKey.singleton(HOUSEKEEPING_KIND)
 # A quiet hour in UTC; a restart within the scheduler's grace still runs the day's clean-up.
 HOUSEKEEPING_RULE = Recurrence("UTC", time(3, 30))
 
@@ -123,7 +123,7 @@ class RetentionButton(
             # A forged custom_id: nothing to store.
             await send_private(interaction, texts("delete.not_yours"))
             return
-        await privacy.set_retention(bot.db, self.user_id, self.days, bot.clock.now())
+        await service.set_retention(bot.db, self.user_id, self.days, bot.clock.now())
         await interaction.response.edit_message(
             content=texts("retention.changed", period=period_text(texts, self.days)),
             view=retention_view(bot, self.user_id, self.days),
@@ -154,18 +154,12 @@ class Privacy(commands.Cog):
     async def cog_load(self) -> None:
         """Register the buttons and the daily housekeeping schedule."""
         self.bot.add_dynamic_items(EraseButton, RetentionButton)
-        # Meta tests load cogs into a bot that never ran setup_hook, so there may be no engine yet.
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is None:
-            return
-        engine.register(HOUSEKEEPING_KIND, self._housekeeping)
+        self.bot.schedule_routes.register(HOUSEKEEPING_KIND, self._housekeeping)
         await ensure_housekeeping_schedule(self.bot)
 
     async def cog_unload(self) -> None:
         """Stop taking housekeeping occurrences and button clicks."""
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.unregister(HOUSEKEEPING_KIND)
+        self.bot.schedule_routes.unregister(HOUSEKEEPING_KIND)
         self.bot.remove_dynamic_items(EraseButton, RetentionButton)
 
     # --- housekeeping -----------------------------------------------------------------------------
@@ -177,7 +171,7 @@ class Privacy(commands.Cog):
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """Start the grace period of a server that removed Hearth."""
-        await privacy.mark_departed(self.bot.db, guild.id, self.bot.clock.now())
+        await service.mark_departed(self.bot.db, guild.id, self.bot.clock.now())
         log.info(
             "Removed from server %s; its data is purged in %d days",
             guild.id,
@@ -187,14 +181,14 @@ class Privacy(commands.Cog):
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
         """Keep a returning server's data."""
-        if await privacy.clear_departed(self.bot.db, guild.id):
+        if await service.clear_departed(self.bot.db, guild.id):
             log.info("Back in server %s within the grace period; its data is kept", guild.id)
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         """Keep the data of servers that re-added Hearth while it was offline."""
         # One read for all servers: a write per server at start-up delays the first scheduled posts.
-        returned = await privacy.clear_departed_among(self.bot.db, {guild.id for guild in self.bot.guilds})
+        returned = await service.clear_departed_among(self.bot.db, {guild.id for guild in self.bot.guilds})
         if returned:
             log.info("Back in %d servers within their grace period; their data is kept", returned)
 
@@ -272,7 +266,7 @@ class Privacy(commands.Cog):
         """Show the current retention period with a button for each choice."""
         texts = self.bot.content.privacy
         user_id = interaction.user.id
-        chosen = await privacy.get_retention(self.bot.db, user_id)
+        chosen = await service.retention_of(self.bot.db, user_id)
         current = effective_retention(chosen, self.bot.settings.default_retention_days)
         await send_private(
             interaction,
@@ -283,15 +277,13 @@ class Privacy(commands.Cog):
 
 async def ensure_housekeeping_schedule(bot: HearthBot) -> None:
     """Create the daily housekeeping schedule once; unpause it if a failed start left it paused."""
-    now = bot.clock.now()
-    existing = await schedules.get_by_owner_key(bot.db, HOUSEKEEPING_OWNER)
-    if existing is None or existing.recurrence != HOUSEKEEPING_RULE:
-        # Only when missing or changed: re-creating on every start would skip a run that is due.
-        await schedules.upsert_recurring(
-            bot.db, kind=HOUSEKEEPING_KIND, owner_key=HOUSEKEEPING_OWNER, rule=HOUSEKEEPING_RULE, now=now
-        )
-    elif existing.paused:
-        await schedules.resume(bot.db, existing.id, now)
+    await service.ensure_schedule(
+        bot.db,
+        kind=HOUSEKEEPING_KIND,
+        owner_key=HOUSEKEEPING_OWNER,
+        rule=HOUSEKEEPING_RULE,
+        now=bot.clock.now(),
+    )
 
 
 async def run_housekeeping(bot: HearthBot) -> None:

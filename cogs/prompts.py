@@ -12,26 +12,25 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.content.prompts import PROMPT_TEXT_LIMIT
-from bot.db.repos import prompt_config, suggestions
-from bot.db.repos.prompt_config import PromptConfig
-from bot.db.repos.suggestions import Suggestion, SuggestionStatus
+from bot.delivery import ChannelUnavailableError
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError
+from bot.prompts import service
 from bot.prompts.answering import answerable_post, pass_prompt
 from bot.prompts.posting import (
     SCHEDULE_KIND,
-    PromptChannelError,
     deliver_scheduled,
     next_prompt_time,
     pause_prompts,
     post_now,
     resume_prompts,
 )
+from bot.prompts.service import PromptConfig, Suggestion, SuggestionStatus
 from bot.replies import join_labels, send_private
 from bot.schedule.engine import Occurrence
 from bot.schedule.errors import TransientDeliveryError
 from bot.tree import report_interaction_error
 from bot.ui import HEARTH_COLOUR
-from cogs._admin import guild_of, require_admin
+from cogs._admin import admin_only, guild_of, require_admin
 from cogs._prompt_answers import CARD_BUTTONS, answer_form, card_buttons_for, outcome_text
 
 if TYPE_CHECKING:
@@ -40,12 +39,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REVIEW_PAGE = 5
-ADMIN_PAUSE_REASON = "paused by an admin"
 
 
 async def current_config(bot: HearthBot, guild_id: int) -> PromptConfig:
     """Return the server's prompt configuration, or raise a kind error if prompts aren't set up."""
-    config = await prompt_config.get(bot.db, guild_id)
+    config = await service.config_of(bot.db, guild_id)
     if config is None:
         texts = bot.content.daily_prompts
         raise NotFoundError(
@@ -99,7 +97,7 @@ class ReviewButton(
         guild = guild_of(interaction)
         texts = bot.content.daily_prompts
         status = SuggestionStatus.APPROVED if self.action == "approve" else SuggestionStatus.REJECTED
-        changed = await suggestions.review(
+        changed = await service.review(
             bot.db, self.suggestion_id, guild.id, status, interaction.user.id, bot.clock.now()
         )
         if not changed:
@@ -125,7 +123,7 @@ def theme_label(bot: HearthBot, suggestion: Suggestion) -> str:
 async def review_page(bot: HearthBot, guild_id: int) -> tuple[list[discord.Embed], discord.ui.View | None]:
     """Render the oldest pending suggestions with Approve / Reject buttons for each."""
     texts = bot.content.daily_prompts
-    pending = await suggestions.with_status(bot.db, guild_id, SuggestionStatus.PENDING)
+    pending = await service.pending_suggestions(bot.db, guild_id)
     if not pending:
         return [discord.Embed(description=texts("prompt.review_none"), colour=HEARTH_COLOUR)], None
     shown = pending[:REVIEW_PAGE]
@@ -159,17 +157,12 @@ class Prompts(commands.Cog):
     async def cog_load(self) -> None:
         """Take over daily prompt deliveries and the persistent review buttons."""
         self.bot.add_dynamic_items(ReviewButton, *CARD_BUTTONS)
-        # Meta tests load cogs into a bot that never ran setup_hook, so there may be no engine yet.
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.register(SCHEDULE_KIND, self.deliver, guild_bound=True)
+        self.bot.schedule_routes.register(SCHEDULE_KIND, self.deliver, guild_bound=True)
 
     async def cog_unload(self) -> None:
         """Hand daily prompt deliveries and the review buttons back."""
         self.bot.remove_dynamic_items(ReviewButton, *CARD_BUTTONS)
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.unregister(SCHEDULE_KIND)
+        self.bot.schedule_routes.unregister(SCHEDULE_KIND)
 
     async def deliver(self, occurrence: Occurrence) -> None:
         """Post a scheduled daily prompt."""
@@ -179,9 +172,9 @@ class Prompts(commands.Cog):
     # everyone uses (/prompt answer), so the run-time check is the guard there.
 
     @prompt.command(name="now", description="Post the next prompt now (counts as today's; Manage Server)")
+    @admin_only()
     async def now(self, interaction: discord.Interaction[HearthBot]) -> None:
         """Post today's prompt immediately, unless today already has one."""
-        require_admin(interaction)
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
         directory = self.bot.command_directory
@@ -191,7 +184,7 @@ class Prompts(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             result = await post_now(self.bot, config, card_buttons_for(self.bot))
-        except PromptChannelError as error:
+        except ChannelUnavailableError as error:
             raise MissingPermissionsError(texts("prompt.channel_unavailable", reason=error.reason)) from None
         except TransientDeliveryError:
             raise InvalidInputError(texts("prompt.now_failed")) from None
@@ -203,9 +196,9 @@ class Prompts(commands.Cog):
             await send_private(interaction, texts("prompt.now_already", channel=channel, next=when(upcoming)))
 
     @prompt.command(name="pause", description="Stop posting daily prompts (Manage Server)")
+    @admin_only()
     async def pause(self, interaction: discord.Interaction[HearthBot]) -> None:
         """Pause the server's daily prompts."""
-        require_admin(interaction)
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
         resume = self.bot.command_directory.mention("prompt resume")
@@ -213,14 +206,14 @@ class Prompts(commands.Cog):
         if config.paused:
             await send_private(interaction, texts("prompt.already_paused", resume=resume))
             return
-        await pause_prompts(self.bot, guild.id, ADMIN_PAUSE_REASON)
+        await pause_prompts(self.bot, guild.id, texts("pause.reason_admin"))
         log.info("Daily prompts paused by user %s in guild %s", interaction.user.id, guild.id)
         await send_private(interaction, texts("prompt.paused", resume=resume))
 
     @prompt.command(name="resume", description="Start posting daily prompts again (Manage Server)")
+    @admin_only()
     async def resume(self, interaction: discord.Interaction[HearthBot]) -> None:
         """Resume the server's daily prompts, once the bot can post in the channel again."""
-        require_admin(interaction)
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
         config = await current_config(self.bot, guild.id)
@@ -230,7 +223,7 @@ class Prompts(commands.Cog):
             return
         try:
             resumed = await resume_prompts(self.bot, config)
-        except PromptChannelError as error:
+        except ChannelUnavailableError as error:
             directory = self.bot.command_directory
             if not error.missing:
                 raise NotFoundError(
@@ -285,7 +278,7 @@ class Prompts(commands.Cog):
             raise InvalidInputError(
                 texts("prompt.suggest_unknown_theme", theme=discord.utils.escape_markdown(theme_id[:100]))
             )
-        suggestion = await suggestions.add(
+        await service.suggest(
             self.bot.db,
             guild_id=guild.id,
             author_id=interaction.user.id,
@@ -293,7 +286,6 @@ class Prompts(commands.Cog):
             theme=theme_id,
             now=self.bot.clock.now(),
         )
-        log.info("Suggestion %s stored in guild %s", suggestion.id, guild.id)
         await send_private(interaction, texts("prompt.suggest_saved"))
 
     @suggest.autocomplete("theme")
@@ -309,9 +301,9 @@ class Prompts(commands.Cog):
         ][:25]
 
     @prompt.command(name="review", description="Approve or reject suggested prompts (Manage Server)")
+    @admin_only()
     async def review(self, interaction: discord.Interaction[HearthBot]) -> None:
         """Show pending suggestions with persistent Approve / Reject buttons."""
-        require_admin(interaction)
         guild = guild_of(interaction)
         embeds, view = await review_page(self.bot, guild.id)
         kwargs: dict[str, Any] = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import TYPE_CHECKING
 
 import discord
@@ -11,22 +11,21 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.content.appreciation import AppreciationContent
-from bot.db.repos.schedules import Schedule
-from bot.dm import OptIn, send_dm, send_opt_in_dm
+from bot.delivery import SEND_FAILURES, dm_error, require_opt_in_dm, send_dm
 from bot.errors import InvalidInputError, NotFoundError
-from bot.prompts.timezones import search_timezones
 from bot.reminders import service
 from bot.reminders.every import describe_days, every_suggestions, parse_every
 from bot.reminders.limits import MAX_ACTIVE_REMINDERS
-from bot.reminders.service import SCHEDULE_KIND
+from bot.reminders.service import SCHEDULE_KIND, Schedule
 from bot.replies import send_private
 from bot.schedule.days import DAY_NAMES
 from bot.schedule.engine import Occurrence
-from bot.schedule.recurrence import Recurrence, format_local_time, is_valid_timezone, parse_local_time
+from bot.schedule.kinds import ReminderPayload
+from bot.schedule.recurrence import Recurrence, format_local_time
+from bot.transformers import LocalTime, Timezone
 from bot.tree import MAX_INTEGER_OPTION
 from bot.ui import HEARTH_COLOUR
 from cogs._admin import guild_of
-from cogs._dm_ui import delivery_error
 from cogs._reminder_dm import NUDGE_BUTTONS, mention, nudge_view, relative
 
 if TYPE_CHECKING:
@@ -38,6 +37,12 @@ log = logging.getLogger(__name__)
 LATE_AFTER = timedelta(minutes=10)
 # An embed description holds 4096 characters; a list of 25 reminders can need two embeds.
 LIST_DESCRIPTION_LIMIT = 4000
+ReminderTime = app_commands.Transform[
+    time, LocalTime(lambda content: content.appreciation.texts, "remind.bad_time", max_length=20)
+]
+ReminderZone = app_commands.Transform[
+    str, Timezone(lambda content: content.appreciation.texts, "remind.bad_timezone", max_length=64)
+]
 DAY_CHOICES = [app_commands.Choice(name=name, value=name.lower()) for name in DAY_NAMES]
 
 
@@ -77,17 +82,12 @@ class Reminders(commands.Cog):
     async def cog_load(self) -> None:
         """Take over appreciation deliveries and the reminder DMs' buttons."""
         self.bot.add_dynamic_items(*NUDGE_BUTTONS)
-        # Meta tests load cogs into a bot that never ran setup_hook, so there may be no engine yet.
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.register(SCHEDULE_KIND, self.deliver)
+        self.bot.schedule_routes.register(SCHEDULE_KIND, self.deliver)
 
     async def cog_unload(self) -> None:
         """Hand deliveries and buttons back."""
         self.bot.remove_dynamic_items(*NUDGE_BUTTONS)
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.unregister(SCHEDULE_KIND)
+        self.bot.schedule_routes.unregister(SCHEDULE_KIND)
 
     @property
     def content(self) -> AppreciationContent:
@@ -101,11 +101,11 @@ class Reminders(commands.Cog):
         schedule = occurrence.schedule
         now = self.bot.clock.now()
         texts = self.content.texts
-        snoozed_id = schedule.payload.get("nudge_id")
+        payload = ReminderPayload.decode(schedule.payload)
         found = await service.next_nudge(
             self.bot.db,
-            reminder_id=int(schedule.payload["reminder_id"]),
-            snoozed_nudge_id=None if snoozed_id is None else int(snoozed_id),
+            reminder_id=payload.reminder_id,
+            snoozed_nudge_id=payload.nudge_id,
             occurrence_key=occurrence.key,
             idea_ids=self.content.idea_ids,
             now=now,
@@ -117,7 +117,7 @@ class Reminders(commands.Cog):
         reminder, nudge = found
         idea = self.content.idea(nudge.idea_id) or self.content.ideas[0]
         parts = [texts("nudge.message", who=mention(reminder.target_id), idea=idea.text)]
-        if snoozed_id is not None:
+        if payload.nudge_id is not None:
             parts.insert(0, texts("nudge.snoozed"))
         if occurrence.late_by > LATE_AFTER:
             parts.append(texts("nudge.late"))
@@ -131,8 +131,8 @@ class Reminders(commands.Cog):
                 view=nudge_view(self.content, nudge.id, reminder.id),
                 nonce=occurrence.key,
             )
-        except discord.HTTPException as error:
-            raise delivery_error(error) from error
+        except SEND_FAILURES as error:
+            raise dm_error(error) from error
         log.info("Appreciation reminder %s sent nudge %s (%s)", reminder.id, nudge.id, occurrence.key)
 
     # --- commands ---------------------------------------------------------------------------------
@@ -141,9 +141,9 @@ class Reminders(commands.Cog):
     @app_commands.describe(
         who="The person to appreciate",
         every="daily, weekdays, weekends, weekly (pick a day) or days like mon, wed, fri",
-        time="Local time of day, 24-hour HH:MM (e.g. 19:30)",
+        time="Local time of day, e.g. 19:30 or 7:30 pm",
         day="The day, for a weekly reminder",
-        timezone="Your timezone: type a city to search (remembered for next time)",
+        timezone="Your timezone: type a city (e.g. London) to search; remembered for next time",
     )
     @app_commands.choices(day=DAY_CHOICES)
     async def appreciation(
@@ -151,9 +151,9 @@ class Reminders(commands.Cog):
         interaction: discord.Interaction[HearthBot],
         who: discord.User,
         every: app_commands.Range[str, 1, 100],
-        time: app_commands.Range[str, 1, 20],
+        time: ReminderTime,
         day: app_commands.Choice[str] | None = None,
-        timezone: app_commands.Range[str, 1, 64] | None = None,
+        timezone: ReminderZone | None = None,
     ) -> None:
         """Check everything, send a test DM, then store the reminder and its schedule."""
         guild = guild_of(interaction)
@@ -169,10 +169,7 @@ class Reminders(commands.Cog):
             weekdays = parse_every(every, day.value if day else None)
         except ValueError as error:
             raise InvalidInputError(texts("remind.bad_every", problem=str(error))) from None
-        try:
-            local_time = parse_local_time(time)
-        except ValueError as error:
-            raise InvalidInputError(texts("remind.bad_time", problem=str(error))) from None
+        local_time = time
         zone, note = await self._choose_timezone(me.id, timezone)
         cancel = self.bot.command_directory.mention("remind cancel")
         cap_error = InvalidInputError(texts("remind.at_cap", cap=MAX_ACTIVE_REMINDERS, cancel=cancel))
@@ -211,12 +208,8 @@ class Reminders(commands.Cog):
 
     async def _choose_timezone(self, user_id: int, given: str | None) -> tuple[str, bool]:
         """Return the timezone to use and whether it was a default the person should hear about."""
-        if given is not None and given.strip():
-            zone = given.strip()
-            if not is_valid_timezone(zone):
-                shown = discord.utils.escape_markdown(zone[:64])
-                raise InvalidInputError(self.content.texts("remind.bad_timezone", timezone=shown))
-            return zone, False
+        if given is not None:
+            return given, False
         saved = await service.saved_timezone(self.bot.db, user_id)
         if saved is not None:
             return saved, False
@@ -224,11 +217,16 @@ class Reminders(commands.Cog):
 
     async def _test_dm(self, user_id: int, text: str) -> None:
         """Send the opt-in DM (DMs are tried afresh), or refuse kindly if it doesn't get through."""
-        sent = await send_opt_in_dm(self.bot, self.bot.db, user_id, self.bot.clock.now(), content=text)
-        if sent is OptIn.REFUSED:
-            raise InvalidInputError(self.content.texts("remind.dm_closed"))
-        if sent is OptIn.FAILED:
-            raise InvalidInputError(self.content.texts("remind.dm_failed"))
+        texts = self.content.texts
+        await require_opt_in_dm(
+            self.bot,
+            self.bot.db,
+            user_id,
+            self.bot.clock.now(),
+            refused=texts("remind.dm_closed"),
+            failed=texts("remind.dm_failed"),
+            content=text,
+        )
 
     @appreciation.autocomplete("every")
     async def every_autocomplete(
@@ -238,13 +236,6 @@ class Reminders(commands.Cog):
         return [app_commands.Choice(name=name, value=value) for name, value in every_suggestions(current)][
             :25
         ]
-
-    @appreciation.autocomplete("timezone")
-    async def timezone_autocomplete(
-        self, interaction: discord.Interaction[HearthBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Suggest IANA timezones whose city or region matches what was typed (at most 25)."""
-        return [app_commands.Choice(name=name, value=name) for name in search_timezones(current)]
 
     @remind.command(name="list", description="Your appreciation reminders and when each comes next")
     async def list_(self, interaction: discord.Interaction[HearthBot]) -> None:

@@ -19,16 +19,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.content.texts import TextTable
-from bot.db.repos.repairs import RepairRequest, RepairStatus
-from bot.dm import DmUndeliverableError, send_dm
+from bot.delivery import SEND_FAILURES, DmUndeliverableError, dm_error, send_dm
 from bot.errors import InvalidInputError, NotFoundError
 from bot.repair import service
-from bot.repair.service import FOLLOW_UP_KIND, PAUSE_KIND, Capped
+from bot.repair.service import FOLLOW_UP_KIND, PAUSE_KIND, Capped, RepairRequest, RepairStatus
 from bot.replies import send_private
 from bot.schedule.engine import Occurrence
+from bot.schedule.kinds import RepairPayload
 from bot.ui import HEARTH_COLOUR
 from cogs._admin import guild_of
-from cogs._dm_ui import GuardedButton, delivery_error, persistent_view
+from cogs._dm_ui import GuardedButton, persistent_view
 from cogs._repair_answer import AnswerButton, BlockButton, UnblockButton, mention, shown_name
 from cogs._repair_draft import DiscardButton, PauseButton, SendButton, WriteButton, capped_text
 
@@ -66,18 +66,14 @@ class Repair(commands.Cog):
     async def cog_load(self) -> None:
         """Take over repair reminders, follow-ups and the flow's persistent buttons."""
         self.bot.add_dynamic_items(*REPAIR_BUTTONS)
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.register(PAUSE_KIND, self.deliver_pause_reminder)
-            engine.register(FOLLOW_UP_KIND, self.deliver_follow_up)
+        self.bot.schedule_routes.register(PAUSE_KIND, self.deliver_pause_reminder)
+        self.bot.schedule_routes.register(FOLLOW_UP_KIND, self.deliver_follow_up)
 
     async def cog_unload(self) -> None:
         """Hand deliveries and buttons back."""
         self.bot.remove_dynamic_items(*REPAIR_BUTTONS)
-        engine = getattr(self.bot, "schedule_engine", None)
-        if engine is not None:
-            engine.unregister(PAUSE_KIND)
-            engine.unregister(FOLLOW_UP_KIND)
+        self.bot.schedule_routes.unregister(PAUSE_KIND)
+        self.bot.schedule_routes.unregister(FOLLOW_UP_KIND)
 
     @property
     def texts(self) -> TextTable:
@@ -88,7 +84,7 @@ class Repair(commands.Cog):
 
     async def deliver_pause_reminder(self, occurrence: Occurrence) -> None:
         """After the pause, DM the initiator a way back to the form (unless the draft moved on)."""
-        request = await service.get(self.bot.db, int(occurrence.schedule.payload["request_id"]))
+        request = await service.get(self.bot.db, RepairPayload.decode(occurrence.schedule.payload).request_id)
         if request is None or request.status is not RepairStatus.DRAFT:
             log.info("Repair pause reminder %s no longer needed", occurrence.schedule.id)
             return
@@ -103,13 +99,13 @@ class Repair(commands.Cog):
                 view=view,
                 nonce=occurrence.key,
             )
-        except discord.HTTPException as error:
-            raise delivery_error(error) from error
+        except SEND_FAILURES as error:
+            raise dm_error(error) from error
         log.info("Repair pause reminder sent for request %s", request.id)
 
     async def deliver_follow_up(self, occurrence: Occurrence) -> None:
         """DM both people "how are things?", each with a way to stop messages from the other."""
-        request = await service.get(self.bot.db, int(occurrence.schedule.payload["request_id"]))
+        request = await service.get(self.bot.db, RepairPayload.decode(occurrence.schedule.payload).request_id)
         if request is None or request.status is not RepairStatus.ANSWERED:
             log.info("Repair follow-up %s no longer needed", occurrence.schedule.id)
             return
@@ -134,8 +130,8 @@ class Repair(commands.Cog):
                 )
             except DmUndeliverableError:
                 log.info("Repair follow-up %s: one DM was refused", request.id)
-            except discord.HTTPException as error:
-                raise delivery_error(error) from error
+            except SEND_FAILURES as error:
+                raise dm_error(error) from error
         log.info("Repair follow-up sent for request %s", request.id)
 
     # --- commands ---------------------------------------------------------------------------------
@@ -214,7 +210,7 @@ class Repair(commands.Cog):
                 view=view,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
-        except discord.HTTPException:
+        except SEND_FAILURES:
             log.info("Could not edit the recipient's copy of repair request %s", request.id)
 
 

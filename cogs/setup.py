@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import TYPE_CHECKING
 
 import discord
@@ -9,23 +10,28 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.content.prompts import Audience
-from bot.db.repos import circles, prompt_config, suggestions
-from bot.db.repos.prompt_config import PromptConfig
+from bot.delivery import ChannelUnavailableError
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError
+from bot.prompts import service
 from bot.prompts.depth import change_depth
 from bot.prompts.permissions import bot_permissions_in, missing_permissions
-from bot.prompts.posting import PromptChannelError, configure_prompts, next_prompt_time, prompt_channel
+from bot.prompts.posting import next_prompt_time, prompt_channel
 from bot.prompts.selection import DepthLimit
-from bot.prompts.timezones import search_timezones
+from bot.prompts.service import PromptConfig
 from bot.replies import join_labels, send_private
-from bot.schedule.recurrence import echo, format_local_time, is_valid_timezone, parse_local_time
+from bot.schedule.recurrence import format_local_time
+from bot.transformers import LocalTime, Timezone
 from bot.ui import HEARTH_COLOUR
-from cogs._admin import guild_of, require_admin
+from cogs._admin import admin_only, guild_of
 from cogs._gratitude_setup import add_gratitude_setup
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
 
+PromptTime = app_commands.Transform[time, LocalTime(lambda content: content.daily_prompts, "setup.bad_time")]
+PromptZone = app_commands.Transform[
+    str, Timezone(lambda content: content.daily_prompts, "setup.bad_timezone")
+]
 AUDIENCE_CHOICES = [app_commands.Choice(name=audience.value, value=audience.value) for audience in Audience]
 DEPTH_CHOICES = [
     app_commands.Choice(name="light", value=DepthLimit.LIGHT.value),
@@ -34,13 +40,21 @@ DEPTH_CHOICES = [
 ]
 
 
+def circle_size(bot: HearthBot, count: int) -> str:
+    """Say how many people are in a circle, in words that fit the number."""
+    texts = bot.content.daily_prompts
+    if count == 0:
+        return texts("setup.value_circle_empty", join=bot.command_directory.mention("circle join"))
+    return texts("setup.value_circle_one") if count == 1 else texts("setup.value_circle", count=count)
+
+
 async def config_embed(bot: HearthBot, config: PromptConfig, title: str) -> discord.Embed:
     """Render a server's whole prompt configuration and its next prompt time."""
     texts = bot.content.daily_prompts
     embed = discord.Embed(title=title, colour=HEARTH_COLOUR)
     embed.add_field(name=texts("setup.label_channel"), value=f"<#{config.channel_id}>")
     embed.add_field(name=texts("setup.label_time"), value=f"{config.local_time} ({config.timezone})")
-    ping = texts("setup.value_none") if config.ping_role_id is None else f"<@&{config.ping_role_id}>"
+    ping = texts("setup.value_no_ping") if config.ping_role_id is None else f"<@&{config.ping_role_id}>"
     embed.add_field(name=texts("setup.label_ping"), value=ping)
     embed.add_field(
         name=texts("setup.label_threads"),
@@ -48,11 +62,13 @@ async def config_embed(bot: HearthBot, config: PromptConfig, title: str) -> disc
     )
     embed.add_field(name=texts("setup.label_audience"), value=texts(f"setup.audience_{config.audience}"))
     embed.add_field(name=texts("setup.label_depth"), value=texts(f"setup.depth_{config.depth}"))
-    count = len(await circles.members(bot.db, config.guild_id))
-    embed.add_field(name=texts("setup.label_circle"), value=texts("setup.value_circle", count=count))
+    count = len(await service.circle_members(bot.db, config.guild_id))
+    embed.add_field(name=texts("setup.label_circle"), value=circle_size(bot, count))
     resume = bot.command_directory.mention("prompt resume")
     status = (
-        texts("setup.status_paused", reason=config.paused_reason or "-", resume=resume)
+        texts(
+            "setup.status_paused", reason=config.paused_reason or texts("pause.reason_unknown"), resume=resume
+        )
         if config.paused
         else texts("setup.status_active")
     )
@@ -64,7 +80,7 @@ async def config_embed(bot: HearthBot, config: PromptConfig, title: str) -> disc
         else f"{discord.utils.format_dt(upcoming, 'F')} ({discord.utils.format_dt(upcoming, 'R')})"
     )
     embed.add_field(name=texts("setup.label_next"), value=next_text, inline=False)
-    pending = await suggestions.count_pending(bot.db, config.guild_id)
+    pending = await service.count_pending(bot.db, config.guild_id)
     if pending:
         embed.add_field(name=texts("setup.label_pending"), value=str(pending), inline=False)
     return embed
@@ -88,36 +104,28 @@ class Setup(commands.Cog):
     @setup.command(name="prompts", description="Choose where and when the daily prompt appears")
     @app_commands.describe(
         channel="The channel for daily prompts",
-        time="Local time of day, 24-hour HH:MM (e.g. 19:30)",
-        timezone="Your timezone: type a city to search",
+        time="Local time of day, e.g. 19:30 or 7:30 pm",
+        timezone="Your timezone: type a city (e.g. London) to search",
         ping="A role to mention with each prompt (optional)",
         threads="Open a discussion thread on each prompt",
         audience="Who the prompts are written for",
     )
     @app_commands.choices(audience=AUDIENCE_CHOICES)
+    @admin_only()
     async def prompts(
         self,
         interaction: discord.Interaction[HearthBot],
         channel: discord.TextChannel,
-        time: str,
-        timezone: str,
+        time: PromptTime,
+        timezone: PromptZone,
         ping: discord.Role | None = None,
         threads: bool = False,
         audience: app_commands.Choice[str] | None = None,
     ) -> None:
         """Validate everything first, then save the configuration and schedule."""
-        require_admin(interaction)
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
-        try:
-            local_time = format_local_time(parse_local_time(time))
-        except ValueError as error:
-            raise InvalidInputError(texts("setup.bad_time", problem=str(error))) from None
-        zone = timezone.strip()
-        if not is_valid_timezone(zone):
-            raise InvalidInputError(
-                texts("setup.bad_timezone", timezone=discord.utils.escape_markdown(echo(zone)))
-            )
+        local_time, zone = format_local_time(time), timezone
         if ping is not None and ping.is_default():
             raise InvalidInputError(texts("setup.everyone_ping"))
         missing = missing_permissions(bot_permissions_in(channel), threads=threads)
@@ -125,10 +133,10 @@ class Setup(commands.Cog):
             raise MissingPermissionsError(
                 texts("setup.missing_permissions", channel=channel.mention, missing=join_labels(missing))
             )
-        previous = await prompt_config.get(self.bot.db, guild.id)
+        previous = await service.config_of(self.bot.db, guild.id)
         chosen = audience.value if audience else (previous.audience if previous else Audience.ANY.value)
         now = self.bot.clock.now()
-        config = await configure_prompts(
+        config = await service.configure(
             self.bot.db,
             PromptConfig(
                 guild_id=guild.id,
@@ -149,21 +157,14 @@ class Setup(commands.Cog):
             embed.description = texts("setup.role_not_mentionable", role=ping.mention)
         await send_private(interaction, embed=embed)
 
-    @prompts.autocomplete("timezone")
-    async def timezone_autocomplete(
-        self, interaction: discord.Interaction[HearthBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Suggest IANA timezones whose city or region matches what was typed (at most 25)."""
-        return [app_commands.Choice(name=name, value=name) for name in search_timezones(current)]
-
     @setup.command(name="depth", description="Choose how deep the daily prompts may go")
     @app_commands.describe(level="light only, up to medium, or all (the default)")
     @app_commands.choices(level=DEPTH_CHOICES)
+    @admin_only()
     async def depth(
         self, interaction: discord.Interaction[HearthBot], level: app_commands.Choice[str]
     ) -> None:
         """Save the server's depth limit; daily prompts and /prompt now honour it from the next prompt."""
-        require_admin(interaction)
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
         limit = DepthLimit(level.value)
@@ -180,12 +181,12 @@ class Setup(commands.Cog):
         )
 
     @setup.command(name="show", description="Show this server's Hearth configuration")
+    @admin_only()
     async def show(self, interaction: discord.Interaction[HearthBot]) -> None:
         """Show the prompt configuration and the next prompt time, ephemerally."""
-        require_admin(interaction)
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
-        config = await prompt_config.get(self.bot.db, guild.id)
+        config = await service.config_of(self.bot.db, guild.id)
         if config is None:
             raise NotFoundError(
                 texts("setup.not_configured", setup=self.bot.command_directory.mention("setup prompts"))
@@ -193,20 +194,20 @@ class Setup(commands.Cog):
         await send_private(interaction, embed=await config_embed(self.bot, config, texts("setup.show_title")))
 
     @setup.command(name="check", description="Check that Hearth can post in its configured channels")
+    @admin_only()
     async def check(self, interaction: discord.Interaction[HearthBot]) -> None:
         """Re-check the bot's permissions in every configured channel and report ephemerally."""
-        require_admin(interaction)
         guild = guild_of(interaction)
         texts = self.bot.content.daily_prompts
         directory = self.bot.command_directory
-        config = await prompt_config.get(self.bot.db, guild.id)
+        config = await service.config_of(self.bot.db, guild.id)
         if config is None:
             raise NotFoundError(texts("setup.not_configured", setup=directory.mention("setup prompts")))
         await interaction.response.defer(ephemeral=True, thinking=True)
         lines: list[str] = []
         try:
             channel = await prompt_channel(self.bot, config.guild_id, config.channel_id)
-        except PromptChannelError:
+        except ChannelUnavailableError:
             lines.append(texts("setup.check_gone", setup=directory.mention("setup prompts")))
         else:
             missing = missing_permissions(bot_permissions_in(channel), threads=config.threads)
@@ -221,7 +222,7 @@ class Setup(commands.Cog):
             lines.append(
                 texts(
                     "setup.check_paused",
-                    reason=config.paused_reason or "-",
+                    reason=config.paused_reason or texts("pause.reason_unknown"),
                     resume=directory.mention("prompt resume"),
                 )
             )

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.db.database import Database
 from bot.db.repos.prompt_config import PromptConfig
-from bot.prompts.posting import configure_prompts
+from bot.prompts.service import configure as configure_prompts
 
 
 async def configure_daily_prompts(

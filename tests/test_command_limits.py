@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from bot.db.database import Database
 from bot.discord_limits import (
     COMMAND_CHARACTER_LIMIT,
     chat_input_name_problem,
@@ -16,23 +17,23 @@ from bot.settings import Settings
 from tests.test_cogs import load_all
 
 
-async def synced_payloads(settings: Settings) -> list[dict[str, Any]]:
+async def synced_payloads(settings: Settings, db: Database) -> list[dict[str, Any]]:
     """Return the global command payloads exactly as ``tree.sync()`` sends them."""
-    bot = await load_all(settings)
+    bot = await load_all(settings, db)
     assert bot.tree.translator is None, "with a translator, sync sends the translated payloads"
     return [command.to_dict(bot.tree) for command in bot.tree.get_commands()]
 
 
-async def test_synced_commands_are_within_discord_limits(settings: Settings) -> None:
+async def test_synced_commands_are_within_discord_limits(settings: Settings, db: Database) -> None:
     """Names, descriptions, options, choices, bounds, per-command totals and command counts."""
-    payloads = await synced_payloads(settings)
+    payloads = await synced_payloads(settings, db)
     assert payloads
     assert payload_problems(payloads) == []
 
 
-async def test_every_command_keeps_room_under_the_character_total(settings: Settings) -> None:
+async def test_every_command_keeps_room_under_the_character_total(settings: Settings, db: Database) -> None:
     """The largest command is named in the failure, so growth towards 4,000 is visible."""
-    payloads = await synced_payloads(settings)
+    payloads = await synced_payloads(settings, db)
     largest = max(payloads, key=command_characters)
     assert command_characters(largest) <= COMMAND_CHARACTER_LIMIT, largest["name"]
 

@@ -43,7 +43,20 @@ def invoke_error(original: Exception) -> app_commands.CommandInvokeError:
             "I need the **Send Messages** and **Embed Links** permission",
         ),
         (app_commands.NoPrivateMessage(), "inside a server"),
-        (app_commands.CheckFailure(), "isn't available to you"),
+        (app_commands.CheckFailure(), "can't be used here, in this channel or by this account. Nothing"),
+        (app_commands.MissingRole("Mods"), "certain role in this server. Nothing was changed."),
+        (
+            app_commands.TransformerError("123", discord.AppCommandOptionType.user, MagicMock()),
+            "couldn't find that person here",
+        ),
+        (
+            app_commands.TransformerError("123", discord.AppCommandOptionType.channel, MagicMock()),
+            "can't use that channel",
+        ),
+        (
+            app_commands.TransformerError("x", discord.AppCommandOptionType.string, MagicMock()),
+            "couldn't read one of the values you gave: please check it and try again. Nothing was changed.",
+        ),
     ],
 )
 def test_reply_for_error_maps_expected_errors(error: Exception, expected: str) -> None:

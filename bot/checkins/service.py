@@ -14,18 +14,17 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import aiohttp
-import discord
-
 from bot.checkins.chart import render_score_chart
 from bot.checkins.form import CheckinAnswers
 from bot.checkins.sharing import share_text
 from bot.checkins.summary import Entry, format_average, summarise, summary_text
 from bot.db.repos import checkins, schedules, users
-from bot.db.repos.checkins import Checkin, CheckinSource, ShareStatus
+from bot.db.repos.checkins import Checkin, ShareStatus
+from bot.db.repos.checkins import CheckinSource as CheckinSource
 from bot.db.repos.schedules import Schedule
 from bot.db.timestamps import to_unix
-from bot.dm import DmUndeliverableError, send_dm
+from bot.delivery import SEND_FAILURES, DmUndeliverableError, send_dm
+from bot.schedule.kinds import OwnerKey, OwnerVariant, ScheduleKind
 from bot.schedule.recurrence import Recurrence, is_valid_timezone
 
 if TYPE_CHECKING:
@@ -33,7 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEDULE_KIND = "dm_checkin"
+SCHEDULE_KIND = ScheduleKind.DM_CHECKIN
 SNOOZE_DELAY = timedelta(hours=1)
 # A scheduled check-in's buttons answer for this long after it was sent.
 DM_CHECKIN_LIFETIME = timedelta(hours=24)
@@ -42,14 +41,14 @@ MAX_HISTORY_DAYS = 365
 CHART_FILENAME = "checkins.png"
 
 
-def owner_key(user_id: int) -> str:
+def owner_key(user_id: int) -> OwnerKey:
     """Return the owner key of a person's recurring DM check-in schedule."""
-    return f"{SCHEDULE_KIND}:user:{user_id}"
+    return OwnerKey.user(SCHEDULE_KIND, user_id)
 
 
-def snooze_owner_key(user_id: int) -> str:
+def snooze_owner_key(user_id: int) -> OwnerKey:
     """Return the owner key of a person's one-shot "Later" check-in."""
-    return f"{SCHEDULE_KIND}:user:{user_id}:later"
+    return OwnerKey.user(SCHEDULE_KIND, user_id, OwnerVariant.LATER)
 
 
 def prompt_key(schedule_id: int, sent_at: int) -> str:
@@ -227,7 +226,7 @@ async def share(bot: HearthBot, checkin: Checkin, author: str, recipients: list[
             await checkins.record_share(bot.db, checkin.id, recipient, ShareStatus.DM_CLOSED, now)
             outcome.closed.append(recipient)
             continue
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+        except SEND_FAILURES as error:
             log.warning("A shared check-in summary could not be sent (%s)", type(error).__name__)
             outcome.failed.append(recipient)
             continue

@@ -120,9 +120,11 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "setup.label_next": frozenset(),
     "setup.label_circle": frozenset(),
     "setup.label_pending": frozenset(),
-    "setup.value_none": frozenset(),
+    "setup.value_no_ping": frozenset(),
     "setup.value_yes": frozenset(),
     "setup.value_no": frozenset(),
+    "setup.value_circle_empty": frozenset({"join"}),
+    "setup.value_circle_one": frozenset(),
     "setup.value_circle": frozenset({"count"}),
     "setup.status_active": frozenset(),
     "setup.status_paused": frozenset({"reason", "resume"}),
@@ -178,6 +180,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "pause.notice": frozenset({"guild", "reason", "resume", "setup"}),
     "pause.reason_channel_gone": frozenset(),
     "pause.reason_missing": frozenset({"missing"}),
+    "pause.reason_admin": frozenset(),
+    "pause.reason_unknown": frozenset(),
 }
 
 

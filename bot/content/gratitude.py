@@ -70,6 +70,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "notify.off": frozenset({"on"}),
     "notify.test_dm": frozenset({"off"}),
     "notify.dms_closed": frozenset(),
+    "notify.dm_failed": frozenset(),
     "notify.dm": frozenset({"guild", "link"}),
     "remove.need_manage_messages": frozenset(),
     "remove.not_understood": frozenset(),

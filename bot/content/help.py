@@ -30,6 +30,9 @@ class HelpContent:
 
     title: str
     intro: str
+    # The introduction in a direct message, where there is no server to speak of.
+    intro_dm: str
+    safety_title: str
     safety: str
     footer: str
     sections: tuple[HelpSection, ...]
@@ -42,6 +45,8 @@ def load_help(path: Path) -> HelpContent:
     where = path.name
     title = require_str(data, "title", where, problems, max_len=EMBED_TITLE_LIMIT)
     intro = require_str(data, "intro", where, problems, max_len=EMBED_DESCRIPTION_LIMIT)
+    intro_dm = require_str(data, "intro_dm", where, problems, max_len=EMBED_DESCRIPTION_LIMIT)
+    safety_title = require_str(data, "safety_title", where, problems, max_len=FIELD_NAME_LIMIT)
     safety = require_str(data, "safety", where, problems, max_len=FIELD_VALUE_LIMIT)
     footer = require_str(data, "footer", where, problems, max_len=FOOTER_LIMIT)
     sections: list[HelpSection] = []
@@ -60,4 +65,4 @@ def load_help(path: Path) -> HelpContent:
         sections.append(HelpSection(name, text, tuple(commands)))
     if problems:
         raise ContentError(problems)
-    return HelpContent(title, intro, safety, footer, tuple(sections))
+    return HelpContent(title, intro, intro_dm, safety_title, safety, footer, tuple(sections))

@@ -56,7 +56,9 @@ def read_text_table(
             elif not isinstance(value, str) or not value.strip():
                 problems.append(f"{where}: {key!r} must be a non-empty string")
             else:
-                texts[key] = value.strip()
+                # Only the newlines of a multi-line string go: a text that continues a sentence
+                # (" and open a thread on each") keeps the space it begins with.
+                texts[key] = value.strip("\n")
     for key, allowed in expected.items():
         if key not in texts:
             if f"{where}: {key!r} must be a non-empty string" not in problems:

@@ -6,52 +6,26 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import aiohttp
 import discord
 
 from bot.db.repos import gratitude
 from bot.db.repos.gratitude import Card, GratitudeConfig
-from bot.dm import DmUndeliverableError, send_dm
+from bot.delivery import SEND_FAILURES, ChannelUnavailableError, DmUndeliverableError, channel_error, send_dm
 from bot.gratitude.cards import build_card_embed, card_content, card_link, card_mentions
 from bot.prompts.permissions import bot_permissions_in, missing_permissions
-from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
 
 log = logging.getLogger(__name__)
 
-# Discord error codes meaning the channel is gone or closed to us: retrying cannot help.
-UNKNOWN_CHANNEL = 10003
-MISSING_ACCESS = 50001
-MISSING_PERMISSIONS = 50013
-PERMANENT_CODES = frozenset({UNKNOWN_CHANNEL, MISSING_ACCESS, MISSING_PERMISSIONS})
-NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError)
-
 
 class GratitudeNotConfiguredError(Exception):
     """The server has no gratitude channel."""
 
 
-class GratitudeChannelError(PermanentDeliveryError):
-    """The gratitude channel is gone (``missing`` is None) or the bot lacks ``missing`` permissions there."""
-
-    def __init__(self, reason: str, missing: list[str] | None = None) -> None:
-        super().__init__(reason)
-        self.missing = missing
-
-
 class CardRemovalError(Exception):
     """Discord did not delete a card's message; the card was kept."""
-
-
-def classify_http_error(error: discord.HTTPException) -> GratitudeChannelError | TransientDeliveryError:
-    """Map a failed Discord call in the gratitude channel to a permanent or a transient error."""
-    if isinstance(error, discord.NotFound) or error.code == UNKNOWN_CHANNEL:
-        return GratitudeChannelError(f"channel missing ({error.code or error.status})")
-    if isinstance(error, discord.Forbidden) or error.code in PERMANENT_CODES:
-        return GratitudeChannelError(f"no access ({error.code or error.status})", missing=[])
-    return TransientDeliveryError(f"HTTP {error.status} ({error.code})")
 
 
 async def gratitude_channel(bot: HearthBot, channel_id: int) -> discord.TextChannel:
@@ -60,15 +34,13 @@ async def gratitude_channel(bot: HearthBot, channel_id: int) -> discord.TextChan
     if channel is None:
         try:
             channel = await bot.fetch_channel(channel_id)
-        except discord.HTTPException as error:
-            raise classify_http_error(error) from error
-        except NETWORK_ERRORS as error:
-            raise TransientDeliveryError(f"network error ({type(error).__name__})") from error
+        except SEND_FAILURES as error:
+            raise channel_error(error) from error
     if not isinstance(channel, discord.TextChannel):
-        raise GratitudeChannelError("not a text channel")
+        raise ChannelUnavailableError("not a text channel")
     missing = missing_permissions(bot_permissions_in(channel), threads=False)
     if missing:
-        raise GratitudeChannelError(f"missing permissions ({', '.join(missing)})", missing=missing)
+        raise ChannelUnavailableError(f"missing permissions ({', '.join(missing)})", missing=missing)
     return channel
 
 
@@ -100,7 +72,7 @@ async def post_card(
 ) -> Card:
     """Post a card in the server's gratitude channel and record it; the text must already be checked.
 
-    Raises GratitudeNotConfiguredError, GratitudeChannelError or
+    Raises GratitudeNotConfiguredError, ChannelUnavailableError or
     TransientDeliveryError; on any of them nothing is posted or kept.
     """
     config = await require_config(bot, guild_id)
@@ -124,12 +96,9 @@ async def post_card(
             embed=build_card_embed(texts, card),
             allowed_mentions=card_mentions(recipient_id),
         )
-    except discord.HTTPException as error:
+    except SEND_FAILURES as error:
         await gratitude.delete_card(bot.db, card.id)
-        raise classify_http_error(error) from error
-    except NETWORK_ERRORS as error:
-        await gratitude.delete_card(bot.db, card.id)
-        raise TransientDeliveryError(f"network error ({type(error).__name__})") from error
+        raise channel_error(error) from error
     posted = await gratitude.set_card_message(bot.db, card.id, message.id)
     if posted is None:
         raise RuntimeError(f"gratitude card {card.id} vanished while it was posted")
@@ -151,7 +120,7 @@ async def notify_recipient(bot: HearthBot, card: Card, guild_name: str) -> bool:
         await send_dm(bot, bot.db, card.recipient_id, bot.clock.now(), content=content)
     except DmUndeliverableError:
         return False
-    except (discord.HTTPException, *NETWORK_ERRORS):
+    except SEND_FAILURES:
         log.warning("Could not DM user %s about gratitude card %s", card.recipient_id, card.id)
         return False
     return True
@@ -170,7 +139,7 @@ async def remove_card(bot: HearthBot, card: Card) -> bool:
             await gratitude.delete_card(bot.db, card.id)
             log.info("Removed gratitude card %s in guild %s (message already gone)", card.id, card.guild_id)
             return False
-        except (discord.HTTPException, *NETWORK_ERRORS) as error:
+        except SEND_FAILURES as error:
             raise CardRemovalError(str(card.id)) from error
     await gratitude.delete_card(bot.db, card.id)
     log.info("Removed gratitude card %s in guild %s", card.id, card.guild_id)

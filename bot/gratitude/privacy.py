@@ -11,6 +11,7 @@ from bot.crypto import DataCipher
 from bot.db.database import Database
 from bot.db.repos import gratitude
 from bot.db.repos.gratitude import Card
+from bot.delivery import SEND_FAILURES, reason_of
 from bot.privacy.foundation import iso
 from bot.privacy.registry import Counts, ErasureContext, ExportData, PrivacyAggregate
 
@@ -70,9 +71,9 @@ async def delete_card_messages(client: discord.Client, cards: Sequence[Card]) ->
         except discord.NotFound:
             # Someone deleted it already.
             continue
-        except discord.HTTPException as error:
+        except SEND_FAILURES as error:
             log.warning(
-                "Could not delete the message of erased gratitude card %s (HTTP %s)", card.id, error.status
+                "Could not delete the message of erased gratitude card %s (%s)", card.id, reason_of(error)
             )
             continue
         deleted += 1

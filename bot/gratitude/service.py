@@ -12,7 +12,9 @@ from datetime import datetime
 
 from bot.db.database import Database
 from bot.db.repos import circles, gratitude
-from bot.db.repos.gratitude import RECENT_LIMIT, Card, GratitudeConfig
+from bot.db.repos.gratitude import RECENT_LIMIT
+from bot.db.repos.gratitude import Card as Card
+from bot.db.repos.gratitude import GratitudeConfig as GratitudeConfig
 from bot.gratitude.validation import CardReference
 from bot.gratitude.weekly import save_schedules
 

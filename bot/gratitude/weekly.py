@@ -21,19 +21,23 @@ from bot.db.database import Database, Transaction, atomic
 from bot.db.repos import circles, gratitude, prompt_config, schedules
 from bot.db.repos.gratitude import Card, DmStatus, GratitudeConfig
 from bot.db.repos.schedules import Schedule
-from bot.dm import DmUndeliverableError, send_dm
+from bot.delivery import (
+    DM_FAILURES,
+    SEND_FAILURES,
+    ChannelUnavailableError,
+    DmUndeliverableError,
+    channel_error,
+    reason_of,
+    send_dm,
+)
 from bot.gratitude.cards import build_digest_embed, card_link
 from bot.gratitude.digest import DigestCard, digest_numbers, digest_rng, digest_window
-from bot.gratitude.posting import (
-    NETWORK_ERRORS,
-    GratitudeChannelError,
-    classify_http_error,
-    gratitude_channel,
-)
+from bot.gratitude.posting import gratitude_channel
 from bot.gratitude.rotation import draw_rotation, rotation_rng
 from bot.replies import join_labels
 from bot.schedule.engine import Occurrence
 from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError
+from bot.schedule.kinds import OwnerKey, ScheduleKind
 from bot.schedule.recurrence import Recurrence, is_valid_timezone, next_occurrence, parse_local_time
 
 if TYPE_CHECKING:
@@ -41,21 +45,21 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DIGEST_KIND = "gratitude_digest"
-ROTATION_KIND = "gratitude_rotation"
+DIGEST_KIND = ScheduleKind.GRATITUDE_DIGEST
+ROTATION_KIND = ScheduleKind.GRATITUDE_ROTATION
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DEFAULT_DIGEST_WEEKDAY = 6
 DEFAULT_DIGEST_TIME = "18:00"
 
 
-def digest_owner_key(guild_id: int) -> str:
+def digest_owner_key(guild_id: int) -> OwnerKey:
     """Return the schedule owner key of a server's weekly digest."""
-    return f"{DIGEST_KIND}:guild:{guild_id}"
+    return OwnerKey.guild(DIGEST_KIND, guild_id)
 
 
-def rotation_owner_key(guild_id: int) -> str:
+def rotation_owner_key(guild_id: int) -> OwnerKey:
     """Return the schedule owner key of a server's appreciation rotation."""
-    return f"{ROTATION_KIND}:guild:{guild_id}"
+    return OwnerKey.guild(ROTATION_KIND, guild_id)
 
 
 def weekly_rule(config: GratitudeConfig) -> Recurrence:
@@ -82,7 +86,11 @@ async def server_timezone(
 
 
 async def _upsert(
-    tx: Database | Transaction, kind: str, owner_key: str, config: GratitudeConfig, now: datetime
+    tx: Database | Transaction,
+    kind: ScheduleKind,
+    owner_key: OwnerKey,
+    config: GratitudeConfig,
+    now: datetime,
 ) -> Schedule:
     """Create or update one weekly schedule of the server, unpaused."""
     schedule = await schedules.upsert_recurring(
@@ -164,11 +172,9 @@ async def deliver_digest(bot: HearthBot, occurrence: Occurrence) -> None:
             await channel.send(
                 embed=embed, allowed_mentions=discord.AllowedMentions.none(), nonce=occurrence.key
             )
-        except discord.HTTPException as error:
-            raise classify_http_error(error) from error
-        except NETWORK_ERRORS as error:
-            raise TransientDeliveryError(f"network error ({type(error).__name__})") from error
-    except GratitudeChannelError as error:
+        except SEND_FAILURES as error:
+            raise channel_error(error) from error
+    except ChannelUnavailableError as error:
         await _tell_admin(bot, config, error)
         raise
     log.info(
@@ -179,7 +185,7 @@ async def deliver_digest(bot: HearthBot, occurrence: Occurrence) -> None:
     )
 
 
-async def _tell_admin(bot: HearthBot, config: GratitudeConfig, error: GratitudeChannelError) -> None:
+async def _tell_admin(bot: HearthBot, config: GratitudeConfig, error: ChannelUnavailableError) -> None:
     """Tell the admin who set gratitude up, once by DM, that the digest paused and how to restart it."""
     texts = bot.content.gratitude
     if error.missing is None:
@@ -195,7 +201,7 @@ async def _tell_admin(bot: HearthBot, config: GratitudeConfig, error: GratitudeC
     )
     try:
         await send_dm(bot, bot.db, config.configured_by, bot.clock.now(), content=notice)
-    except (DmUndeliverableError, discord.HTTPException, *NETWORK_ERRORS):
+    except DM_FAILURES:
         log.warning("Nobody in guild %s could be told that its gratitude digest paused", config.guild_id)
 
 
@@ -211,10 +217,8 @@ async def _member(guild: discord.Guild, user_id: int) -> discord.Member | None:
         return await guild.fetch_member(user_id)
     except discord.NotFound:
         return None
-    except discord.HTTPException as error:
-        raise TransientDeliveryError(f"member lookup failed (HTTP {error.status})") from error
-    except NETWORK_ERRORS as error:
-        raise TransientDeliveryError(f"network error ({type(error).__name__})") from error
+    except SEND_FAILURES as error:
+        raise TransientDeliveryError(f"member lookup failed ({reason_of(error)})") from error
 
 
 async def _present_members(guild: discord.Guild, user_ids: list[int]) -> dict[int, str]:
@@ -283,7 +287,7 @@ async def deliver_rotation(bot: HearthBot, occurrence: Occurrence) -> None:
         except DmUndeliverableError:
             await gratitude.mark_draw_dm(bot.db, guild_id, week, draw.giver_id, DmStatus.UNDELIVERABLE)
             continue
-        except (discord.HTTPException, *NETWORK_ERRORS):
+        except SEND_FAILURES:
             log.warning("Rotation DM to user %s in guild %s failed; will retry", draw.giver_id, guild_id)
             failed += 1
             continue

@@ -10,9 +10,11 @@ from typing import Any
 
 from bot.crypto import DataCipher
 from bot.db.database import Database
-from bot.db.repos import privacy
+from bot.db.repos import privacy, schedules
 from bot.privacy.foundation import iso
 from bot.privacy.registry import ErasureContext, PrivacyAggregate, RetainedTable
+from bot.schedule.kinds import OwnerKey
+from bot.schedule.recurrence import Recurrence
 
 log = logging.getLogger(__name__)
 
@@ -105,3 +107,45 @@ async def expire_retained(
             log.info("Retention removed %d row(s) from %s", count, table.table)
         removed += count
     return removed
+
+
+# --- the cogs' small reads and writes ------------------------------------------------------------------
+
+
+async def retention_of(db: Database, user_id: int) -> int | None:
+    """Return the retention period (days) someone chose, or None if they kept the default."""
+    return await privacy.get_retention(db, user_id)
+
+
+async def set_retention(db: Database, user_id: int, days: int, now: datetime) -> None:
+    """Store the retention period someone chose."""
+    await privacy.set_retention(db, user_id, days, now)
+
+
+async def mark_departed(db: Database, guild_id: int, now: datetime) -> None:
+    """Start the grace period of a server that removed Hearth."""
+    await privacy.mark_departed(db, guild_id, now)
+
+
+async def clear_departed(db: Database, guild_id: int) -> bool:
+    """Keep a returning server's data; return whether it had left."""
+    return await privacy.clear_departed(db, guild_id)
+
+
+async def clear_departed_among(db: Database, guild_ids: set[int]) -> int:
+    """Keep the data of any of these servers that had left; return how many had."""
+    return await privacy.clear_departed_among(db, guild_ids)
+
+
+async def ensure_schedule(
+    db: Database, *, kind: str, owner_key: OwnerKey | str, rule: Recurrence, now: datetime
+) -> None:
+    """Create a recurring schedule once; unpause it if a failed start left it paused.
+
+    Only when missing or changed: re-creating it on every start would skip a run that is due.
+    """
+    existing = await schedules.get_by_owner_key(db, owner_key)
+    if existing is None or existing.recurrence != rule:
+        await schedules.upsert_recurring(db, kind=kind, owner_key=owner_key, rule=rule, now=now)
+    elif existing.paused:
+        await schedules.resume(db, existing.id, now)

@@ -8,16 +8,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
 import discord
 
 from bot.content.prompts import Audience, Prompt
-from bot.db.database import Database
+from bot.db.database import Database, Transaction
 from bot.db.repos import prompt_config, prompt_posts, schedules, suggestions
 from bot.db.repos.prompt_config import PromptConfig
 from bot.db.repos.prompt_posts import PromptPost
 from bot.db.repos.schedules import Schedule
 from bot.db.repos.suggestions import SuggestionStatus
+from bot.delivery import SEND_FAILURES, ChannelUnavailableError, channel_error, reason_of
 from bot.prompts.cards import build_prompt_card, ping_line, theme_of, thread_name
 from bot.prompts.permissions import bot_permissions_in, missing_permissions
 from bot.prompts.reveal import close_post
@@ -32,6 +32,7 @@ from bot.prompts.selection import (
 from bot.replies import join_labels
 from bot.schedule.engine import Occurrence
 from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError
+from bot.schedule.kinds import OwnerKey, ScheduleKind
 from bot.schedule.recurrence import (
     Recurrence,
     local_date_of,
@@ -45,42 +46,20 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEDULE_KIND = "daily_prompt"
-# Discord error codes meaning the channel is gone or closed to us: retrying cannot help.
-UNKNOWN_CHANNEL = 10003
-MISSING_ACCESS = 50001
-MISSING_PERMISSIONS = 50013
-PERMANENT_CODES = frozenset({UNKNOWN_CHANNEL, MISSING_ACCESS, MISSING_PERMISSIONS})
+SCHEDULE_KIND = ScheduleKind.DAILY_PROMPT
 
 # Builds the buttons under a server's card for a local date; the prompts cog, which handles them, gives it.
 CardButtons = Callable[[int, date], discord.ui.View]
 
 
-def owner_key(guild_id: int) -> str:
+def owner_key(guild_id: int) -> OwnerKey:
     """Return the schedule owner key of a server's daily prompt."""
-    return f"{SCHEDULE_KIND}:guild:{guild_id}"
+    return OwnerKey.guild(SCHEDULE_KIND, guild_id)
 
 
 def recurrence_of(config: PromptConfig) -> Recurrence:
     """Return the daily recurrence a configuration describes."""
     return Recurrence(timezone=config.timezone, local_time=parse_local_time(config.local_time))
-
-
-class PromptChannelError(PermanentDeliveryError):
-    """The prompt channel is gone (``missing`` is None) or the bot lacks ``missing`` permissions there."""
-
-    def __init__(self, reason: str, missing: list[str] | None = None) -> None:
-        super().__init__(reason)
-        self.missing = missing
-
-
-def classify_http_error(error: discord.HTTPException) -> PermanentDeliveryError | TransientDeliveryError:
-    """Map a failed Discord call to a permanent (pause) or transient (retry) delivery error."""
-    if isinstance(error, discord.NotFound) or error.code == UNKNOWN_CHANNEL:
-        return PromptChannelError(f"channel missing ({error.code or error.status})")
-    if isinstance(error, discord.Forbidden) or error.code in PERMANENT_CODES:
-        return PromptChannelError(f"no access ({error.code or error.status})", missing=[])
-    return TransientDeliveryError(f"HTTP {error.status} ({error.code})")
 
 
 async def prompt_channel(bot: HearthBot, guild_id: int, channel_id: int) -> discord.TextChannel:
@@ -91,10 +70,10 @@ async def prompt_channel(bot: HearthBot, guild_id: int, channel_id: int) -> disc
     if channel is None:
         try:
             channel = await bot.fetch_channel(channel_id)
-        except discord.HTTPException as error:
-            raise classify_http_error(error) from error
+        except SEND_FAILURES as error:
+            raise channel_error(error) from error
     if not isinstance(channel, discord.TextChannel):
-        raise PromptChannelError("not a text channel")
+        raise ChannelUnavailableError("not a text channel")
     return channel
 
 
@@ -149,11 +128,11 @@ async def post_prompt(
     """Post the prompt of ``local_date`` and record it; on a channel problem, pause and tell, then re-raise.
 
     The server's previous prompt closes once the new one is recorded. Raises
-    PromptChannelError (permanent) or TransientDeliveryError.
+    ChannelUnavailableError (permanent) or TransientDeliveryError.
     """
     try:
         post = await _post(bot, config, local_date, nonce, buttons)
-    except PromptChannelError as error:
+    except ChannelUnavailableError as error:
         await pause_and_tell(bot, config, error)
         raise
     previous = await prompt_posts.previous(bot.db, post)
@@ -169,7 +148,7 @@ async def _post(
     channel = await prompt_channel(bot, config.guild_id, config.channel_id)
     missing = missing_permissions(bot_permissions_in(channel), threads=config.threads)
     if missing:
-        raise PromptChannelError(f"missing permissions ({', '.join(missing)})", missing=missing)
+        raise ChannelUnavailableError(f"missing permissions ({', '.join(missing)})", missing=missing)
     prompt = await next_prompt(bot, config, local_date)
     if prompt is None:
         raise PermanentDeliveryError("no prompt suits the audience")
@@ -189,16 +168,14 @@ async def _post(
             # discord.py sends enforce_nonce with it, so Discord drops a re-sent duplicate.
             kwargs["nonce"] = nonce
         message = await channel.send(**kwargs)
-    except discord.HTTPException as error:
-        raise classify_http_error(error) from error
-    except (aiohttp.ClientError, TimeoutError) as error:
-        raise TransientDeliveryError(f"network error ({type(error).__name__})") from error
+    except SEND_FAILURES as error:
+        raise channel_error(error) from error
     thread_id: int | None = None
     if config.threads:
         try:
             thread = await message.create_thread(name=thread_name(texts, local_date))
             thread_id = thread.id
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
+        except SEND_FAILURES:
             # The prompt itself is out; answers then reveal as a reply to it instead of in a thread.
             log.warning(
                 "Prompt message %s in guild %s posted, but its thread could not be opened",
@@ -224,26 +201,30 @@ async def _post(
     return post
 
 
-def pause_notice(bot: HearthBot, guild_name: str, error: PromptChannelError) -> str:
-    """Return the kind message telling an admin why prompts paused and how to restart them."""
+def pause_reason(bot: HearthBot, error: ChannelUnavailableError) -> str:
+    """Return why prompts paused, in words an admin reads in the notice and in /setup show."""
     texts = bot.content.daily_prompts
     if error.missing is None:
-        reason = texts("pause.reason_channel_gone")
-    else:
-        missing = error.missing or ["view_channel", "send_messages"]
-        reason = texts("pause.reason_missing", missing=join_labels(missing))
+        return texts("pause.reason_channel_gone")
+    missing = error.missing or ["view_channel", "send_messages"]
+    return texts("pause.reason_missing", missing=join_labels(missing))
+
+
+def pause_notice(bot: HearthBot, guild_name: str, error: ChannelUnavailableError) -> str:
+    """Return the kind message telling an admin why prompts paused and how to restart them."""
+    texts = bot.content.daily_prompts
     return texts(
         "pause.notice",
         guild=discord.utils.escape_markdown(guild_name),
-        reason=reason,
+        reason=pause_reason(bot, error),
         resume=bot.command_directory.mention("prompt resume"),
         setup=bot.command_directory.mention("setup prompts"),
     )
 
 
-async def pause_and_tell(bot: HearthBot, config: PromptConfig, error: PromptChannelError) -> None:
+async def pause_and_tell(bot: HearthBot, config: PromptConfig, error: ChannelUnavailableError) -> None:
     """Pause a server's prompts and tell the admin who configured them, once, by DM or system channel."""
-    await pause_prompts(bot, config.guild_id, error.reason)
+    await pause_prompts(bot, config.guild_id, pause_reason(bot, error))
     log.warning("Paused daily prompts in guild %s: %s", config.guild_id, error.reason)
     guild = bot.get_guild(config.guild_id)
     notice = pause_notice(bot, guild.name if guild else str(config.guild_id), error)
@@ -253,9 +234,9 @@ async def pause_and_tell(bot: HearthBot, config: PromptConfig, error: PromptChan
         try:
             await guild.system_channel.send(notice, allowed_mentions=discord.AllowedMentions.none())
             return
-        except discord.HTTPException as http_error:
+        except SEND_FAILURES as send_error:
             log.info(
-                "Could not tell guild %s in its system channel (code %s)", config.guild_id, http_error.code
+                "Could not tell guild %s in its system channel (%s)", config.guild_id, reason_of(send_error)
             )
     log.warning("Nobody in guild %s could be told that its prompts paused", config.guild_id)
 
@@ -265,9 +246,9 @@ async def _tell_by_dm(bot: HearthBot, user_id: int, notice: str) -> bool:
     try:
         user = bot.get_user(user_id) or await bot.fetch_user(user_id)
         await user.send(notice, allowed_mentions=discord.AllowedMentions.none())
-    except discord.HTTPException as error:
+    except SEND_FAILURES as error:
         # 50007 (DMs closed) counts towards Discord's invalid-request limit: never retried.
-        log.info("Could not DM user %s about paused prompts (code %s)", user_id, error.code)
+        log.info("Could not DM user %s about paused prompts (%s)", user_id, reason_of(error))
         return False
     return True
 
@@ -310,7 +291,7 @@ async def post_now(bot: HearthBot, config: PromptConfig, buttons: CardButtons | 
     schedule = await _schedule_for(bot, config, now)
     key = schedules.recurring_occurrence_key(schedule.id, local_date)
     due_at = occurrence_on(rule, local_date) or now
-    claimant = bot.schedule_engine.claimant if hasattr(bot, "schedule_engine") else None
+    claimant = bot.schedule_routes.claimant
     if not await schedules.claim_occurrence(bot.db, schedule.id, key, due_at, now, claimant):
         # The scheduler has (or is) posting today's prompt: report it rather than post a second one.
         posted = await prompt_posts.for_date(bot.db, config.guild_id, local_date)
@@ -343,14 +324,7 @@ async def _schedule_for(bot: HearthBot, config: PromptConfig, now: datetime) -> 
     return schedule
 
 
-async def configure_prompts(db: Database, config: PromptConfig, now: datetime) -> PromptConfig:
-    """Store a server's configuration and its daily schedule, as /setup prompts does; return it stored."""
-    saved = await prompt_config.save(db, config, now)
-    await save_schedule(db, saved, now)
-    return saved
-
-
-async def save_schedule(db: Database, config: PromptConfig, now: datetime) -> Schedule:
+async def save_schedule(db: Database | Transaction, config: PromptConfig, now: datetime) -> Schedule:
     """Create or update the server's daily schedule from its configuration, unpaused unless it is paused."""
     schedule = await schedules.upsert_recurring(
         db,
@@ -384,22 +358,25 @@ async def next_prompt_time(bot: HearthBot, config: PromptConfig) -> datetime | N
 
 async def pause_prompts(bot: HearthBot, guild_id: int, reason: str) -> None:
     """Pause a server's prompts and its schedule with a short reason (no user content)."""
-    await prompt_config.set_paused(bot.db, guild_id, True, reason, bot.clock.now())
-    schedule = await schedules.get_by_owner_key(bot.db, owner_key(guild_id))
-    if schedule is not None:
-        await schedules.pause(bot.db, schedule.id, reason)
+    # One transaction: a configuration shown as paused never keeps a schedule that still posts.
+    async with bot.db.transaction() as tx:
+        await prompt_config.set_paused(tx, guild_id, True, reason, bot.clock.now())
+        schedule = await schedules.get_by_owner_key(tx, owner_key(guild_id))
+        if schedule is not None:
+            await schedules.pause(tx, schedule.id, reason)
 
 
 async def resume_prompts(bot: HearthBot, config: PromptConfig) -> PromptConfig:
-    """Resume a server's prompts once its channel works again; raise PromptChannelError if it doesn't."""
+    """Resume a server's prompts once its channel works again; raise ChannelUnavailableError if it doesn't."""
     channel = await prompt_channel(bot, config.guild_id, config.channel_id)
     missing = missing_permissions(bot_permissions_in(channel), threads=config.threads)
     if missing:
-        raise PromptChannelError(f"missing permissions ({', '.join(missing)})", missing=missing)
+        raise ChannelUnavailableError(f"missing permissions ({', '.join(missing)})", missing=missing)
     now = bot.clock.now()
-    await prompt_config.set_paused(bot.db, config.guild_id, False, None, now)
-    resumed = await prompt_config.get(bot.db, config.guild_id)
-    if resumed is None:
-        raise PromptChannelError("prompts not configured")
-    await save_schedule(bot.db, resumed, now)
+    async with bot.db.transaction() as tx:
+        await prompt_config.set_paused(tx, config.guild_id, False, None, now)
+        resumed = await prompt_config.get(tx, config.guild_id)
+        if resumed is None:
+            raise ChannelUnavailableError("prompts not configured")
+        await save_schedule(tx, resumed, now)
     return resumed

@@ -12,6 +12,7 @@ from bot.crypto import DataCipher
 from bot.db.database import Database
 from bot.db.repos import answers, circles, passes, prompt_config, prompt_posts, schedules, suggestions
 from bot.db.repos.answers import ShownAnswer
+from bot.delivery import SEND_FAILURES, reason_of
 from bot.privacy.foundation import iso
 from bot.privacy.registry import Counts, ErasureContext, ExportData, PrivacyAggregate, RetainedTable
 from bot.prompts.cards import RevealEntry, build_reveal
@@ -103,13 +104,13 @@ async def remove_from_reveals(
         except discord.NotFound:
             # The message (or its channel) is gone already: nothing shows the answer any more.
             continue
-        except discord.HTTPException as error:
+        except SEND_FAILURES as error:
             # Ids and the status only: Discord's error text is not ours to log.
             log.warning(
-                "Could not remove an erased answer from message %s in channel %s (HTTP %s)",
+                "Could not remove an erased answer from message %s in channel %s (%s)",
                 place.message_id,
                 place.channel_id,
-                error.status,
+                reason_of(error),
             )
             continue
         changed += 1

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
 import discord
 
 from bot.db.repos import answers, circles, passes, prompt_posts
 from bot.db.repos.prompt_posts import PromptPost
+from bot.delivery import SEND_FAILURES
 from bot.errors import NotFoundError
 from bot.prompts.cards import RevealEntry, build_reveal
 
@@ -76,7 +76,7 @@ async def is_in_server(bot: HearthBot, guild_id: int, user_id: int) -> bool:
         await bot.http.get_member(guild_id, user_id)
     except discord.NotFound:
         return False
-    except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
+    except SEND_FAILURES:
         # Unsure is not gone: keep waiting for them rather than drop someone by mistake.
         return True
     return True
@@ -137,7 +137,7 @@ async def close_post(bot: HearthBot, post: PromptPost) -> None:
     kind = RevealKind.CLOSED if missing else RevealKind.COMPLETE
     try:
         await reveal(bot, post, ordered, kind, missing=missing)
-    except (discord.HTTPException, NotFoundError, aiohttp.ClientError, TimeoutError):
+    except (NotFoundError, *SEND_FAILURES):
         # The new prompt is out either way; these answers stay private.
         log.warning("Could not reveal the answers of closed post %s in guild %s", post.id, post.guild_id)
 

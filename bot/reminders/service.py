@@ -15,25 +15,27 @@ from datetime import datetime
 
 from bot.db.database import Database, Transaction
 from bot.db.repos import gratitude, reminders, schedules, users
-from bot.db.repos.reminders import Nudge, Reminder
-from bot.db.repos.schedules import Schedule
+from bot.db.repos.reminders import Nudge as Nudge
+from bot.db.repos.reminders import Reminder as Reminder
+from bot.db.repos.schedules import Schedule as Schedule
 from bot.reminders.ideas import idea_rng, pick_idea
 from bot.reminders.limits import MAX_ACTIVE_REMINDERS, at_reminder_cap
+from bot.schedule.kinds import OwnerKey, OwnerVariant, ReminderPayload, ScheduleKind
 from bot.schedule.recurrence import Recurrence
 
 log = logging.getLogger(__name__)
 
-SCHEDULE_KIND = "appreciation"
+SCHEDULE_KIND = ScheduleKind.APPRECIATION
 
 
-def owner_key(reminder_id: int) -> str:
+def owner_key(reminder_id: int) -> OwnerKey:
     """Return the schedule owner key of a reminder."""
-    return f"{SCHEDULE_KIND}:{reminder_id}"
+    return OwnerKey.record(SCHEDULE_KIND, reminder_id)
 
 
-def snooze_owner_key(reminder_id: int) -> str:
+def snooze_owner_key(reminder_id: int) -> OwnerKey:
     """Return the owner key of a reminder's pending snooze (one at a time; a new one replaces it)."""
-    return f"{SCHEDULE_KIND}:{reminder_id}:snooze"
+    return OwnerKey.record(SCHEDULE_KIND, reminder_id, OwnerVariant.SNOOZE)
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ async def create(
             now=now,
             guild_id=guild_id,
             user_id=user_id,
-            payload={"reminder_id": reminder.id},
+            payload=ReminderPayload(reminder.id).encode(),
         )
         await _resume_paused(tx, user_id, now)
     log.info("Appreciation reminder %s created by user %s in guild %s", reminder.id, user_id, guild_id)
@@ -176,7 +178,7 @@ async def snooze(
             guild_id=reminder.guild_id,
             user_id=reminder.user_id,
             timezone=timezone,
-            payload={"reminder_id": reminder.id, "nudge_id": nudge.id},
+            payload=ReminderPayload(reminder.id, nudge_id=nudge.id).encode(),
         )
         await reminders.snooze_nudge(tx, nudge.id, until)
 
@@ -187,7 +189,7 @@ async def mark_done(db: Database, nudge: Nudge, reminder: Reminder, now: datetim
         if not await reminders.mark_done(tx, nudge.id, now):
             return False
         snoozed = await schedules.get_by_owner_key(tx, snooze_owner_key(reminder.id))
-        if snoozed is not None and snoozed.payload.get("nudge_id") == nudge.id:
+        if snoozed is not None and ReminderPayload.decode(snoozed.payload).nudge_id == nudge.id:
             await schedules.delete(tx, snoozed.id)
     log.info("Appreciation nudge %s done", nudge.id)
     return True

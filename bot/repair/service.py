@@ -16,24 +16,28 @@ from enum import StrEnum
 from bot.crypto import DataCipher
 from bot.db.database import Database, Transaction
 from bot.db.repos import blocks, repairs, schedules
-from bot.db.repos.repairs import RepairAnswer, RepairRequest, RepairStatus, SendStart
+from bot.db.repos.repairs import RepairAnswer as RepairAnswer
+from bot.db.repos.repairs import RepairRequest as RepairRequest
+from bot.db.repos.repairs import RepairStatus as RepairStatus
+from bot.db.repos.repairs import SendStart as SendStart
 from bot.repair.limits import DRAFT_LIFETIME, MAX_REQUESTS_PER_DAY, next_request_at, window_start
 from bot.repair.statement import Statement
+from bot.schedule.kinds import OwnerKey, RepairPayload, ScheduleKind
 
 log = logging.getLogger(__name__)
 
-PAUSE_KIND = "repair_pause"
-FOLLOW_UP_KIND = "repair_follow_up"
+PAUSE_KIND = ScheduleKind.REPAIR_PAUSE
+FOLLOW_UP_KIND = ScheduleKind.REPAIR_FOLLOW_UP
 
 
-def pause_owner_key(request_id: int) -> str:
+def pause_owner_key(request_id: int) -> OwnerKey:
     """Return the owner key of a request's "remind me" one-shot."""
-    return f"{PAUSE_KIND}:{request_id}"
+    return OwnerKey.record(PAUSE_KIND, request_id)
 
 
-def follow_up_owner_key(request_id: int) -> str:
+def follow_up_owner_key(request_id: int) -> OwnerKey:
     """Return the owner key of a request's follow-up one-shot."""
-    return f"{FOLLOW_UP_KIND}:{request_id}"
+    return OwnerKey.record(FOLLOW_UP_KIND, request_id)
 
 
 class DraftProblem(StrEnum):
@@ -140,7 +144,7 @@ async def pause(db: Database, request: RepairRequest, minutes: int, now: datetim
         now=now,
         guild_id=request.guild_id,
         user_id=request.initiator_id,
-        payload={"request_id": request.id},
+        payload=RepairPayload(request.id).encode(),
     )
     log.info("Repair request %s paused for %s minutes", request.id, minutes)
     return run_at
@@ -228,7 +232,7 @@ async def answer(
             now=now,
             guild_id=request.guild_id,
             user_id=request.initiator_id,
-            payload={"request_id": request.id},
+            payload=RepairPayload(request.id).encode(),
         )
     log.info("Repair request %s answered (%s)", request.id, reply.value)
     return answered

@@ -33,7 +33,8 @@ _UNUSABLE_ZONE_KEYS = frozenset({"localtime", "posixrules", "Factory"})
 _NEAR_SIDE_DAYS = 1
 _FAR_SIDE_DAYS = 15
 
-_LOCAL_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+# 19:30, 19.30, 7:30 pm, 7.30pm, 9am (after lowercasing and turning "p.m." into "pm").
+_LOCAL_TIME = re.compile(r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))? ?(?P<half>am|pm)?$", re.ASCII)
 
 
 def is_valid_timezone(name: str) -> bool:
@@ -59,17 +60,23 @@ def echo(text: str) -> str:
 
 
 def parse_local_time(text: str) -> time:
-    """Parse a 24-hour ``HH:MM`` wall-clock time, explaining kindly what is wrong."""
-    cleaned = text.strip()
+    """Parse a wall-clock time as typed (19:30, 19.30, 7:30 pm, 9am), explaining kindly what is wrong."""
+    cleaned = " ".join(text.split())
     if not cleaned:
-        raise ValueError("Please give a time such as 07:30 or 19:00 (24-hour clock).")
-    match = _LOCAL_TIME.match(cleaned)
-    if match is None:
+        raise ValueError("Please give a time such as 19:30 or 7:30 pm.")
+    match = _LOCAL_TIME.match(cleaned.lower().replace("a.m.", "am").replace("p.m.", "pm"))
+    # Without am/pm the minutes are needed: a bare "7" could be morning or evening.
+    if match is None or (match["minute"] is None and match["half"] is None):
         raise ValueError(
-            f"I couldn't read {echo(cleaned)!r} as a time. "
-            "Please use the 24-hour HH:MM format, such as 07:30 or 19:00."
+            f"I couldn't read {echo(cleaned)!r} as a time. Please write it like 19:30, 19.30, 7:30 pm or 9am."
         )
-    hour, minute = int(match[1]), int(match[2])
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    if match["half"] is not None:
+        if not 1 <= hour <= 12:
+            raise ValueError(
+                f"{echo(cleaned)!r} isn't a time of day: with am or pm, hours go from 1 to 12 (try 7:30 pm)."
+            )
+        hour = hour % 12 + (12 if match["half"] == "pm" else 0)
     if hour > 23:
         raise ValueError(
             f"{echo(cleaned)!r} isn't a time of day: hours go from 00 to 23 (try 07:30 or 19:00)."

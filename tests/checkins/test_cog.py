@@ -16,7 +16,7 @@ from bot.content.library import Content, load_content
 from bot.crypto import DataCipher
 from bot.db.database import Database
 from bot.db.repos import schedules
-from bot.dm import DmUndeliverableError
+from bot.delivery import DmUndeliverableError
 from bot.schedule.engine import Occurrence
 from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError
 from bot.schedule.recurrence import Recurrence, parse_local_time

@@ -37,3 +37,17 @@ async def test_invocable_command_names_include_help(settings: Settings) -> None:
     command = bot.tree.get_command("help")
     assert isinstance(command, app_commands.Command)
     assert command.description
+
+
+async def test_in_a_dm_help_offers_only_what_works_there(settings: Settings) -> None:
+    """Server-only commands are left out of /help in a DM, and its introduction names no server."""
+    bot = HearthBot(settings)
+    for extension in ("cogs.help", "cogs.checkins", "cogs.prompts", "cogs.setup"):
+        await bot.load_extension(extension)
+    in_dm = invocable_command_names(bot.tree, in_dm=True)
+    assert {"help", "checkin now"} <= in_dm
+    assert not in_dm & {"prompt answer", "setup prompts", "circle join"}
+    content = load_content().help
+    embed = build_help_embed(content, in_dm, CommandDirectory({}), in_dm=True)
+    assert "this server" not in (embed.description or "")
+    assert embed_fits(embed)

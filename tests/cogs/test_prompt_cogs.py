@@ -9,6 +9,7 @@ from unittest.mock import AsyncMock, MagicMock
 
 import discord
 import pytest
+from discord import app_commands
 
 from bot.clock import ManualClock
 from bot.content.library import load_content
@@ -56,9 +57,27 @@ def interaction_for(bot: StandInBot, *, user_id: int = ADMIN, manage: bool = Tru
     return interaction
 
 
-async def invoke(command: Any, *args: Any, **kwargs: Any) -> None:
-    """Call a slash command's callback as discord.py would (typed loosely: the cog is a stand-in)."""
-    await command.callback(*args, **kwargs)
+async def invoke(command: Any, cog: Any, interaction: Any, *args: Any, **kwargs: Any) -> None:
+    """Call a slash command as discord.py would: its checks, its transformers, then its callback.
+
+    A transformer's kind error reaches the tree wrapped in TransformerError; it is unwrapped here
+    so that tests see the error the person is shown.
+    """
+    for check in command.checks:
+        await check(interaction)
+    names = [parameter.name for parameter in command.parameters]
+    values = {**dict(zip(names, args, strict=False)), **kwargs}
+    transformed: dict[str, Any] = {}
+    for name, value in values.items():
+        parameter = command._params[name]
+        if not isinstance(value, str):  # resolved objects (channels, users, choices) pass as they are
+            transformed[name] = value
+            continue
+        try:
+            transformed[name] = await parameter.transform(interaction, value)
+        except app_commands.TransformerError as error:
+            raise error.__cause__ or error from None
+    await command.callback(cog, interaction, **transformed)
 
 
 def reply_of(interaction: Any) -> dict[str, Any]:
@@ -105,7 +124,8 @@ async def test_setup_prompts_refuses_non_admin(bot: StandInBot) -> None:
     ("time", "zone", "match"),
     [
         ("25:00", "Europe/London", "hours"),
-        ("7pm", "Europe/London", "HH:MM"),
+        ("7", "Europe/London", "7:30 pm"),
+        ("13pm", "Europe/London", "from 1 to 12"),
         ("09:00", "Mars/Olympus", "timezone"),
     ],
 )
@@ -130,12 +150,13 @@ async def test_setup_prompts_names_missing_permissions(bot: StandInBot) -> None:
 
 
 async def test_setup_timezone_autocomplete(bot: StandInBot) -> None:
-    """Autocomplete searches by city and returns at most 25 choices."""
+    """The timezone option's transformer autocompletes by city, at most 25 choices."""
     cog = Setup(bot)  # type: ignore[arg-type]
-    autocomplete: Any = getattr(cog, "timezone_autocomplete")  # noqa: B009 - keeps mypy off the decorated method
-    choices = await autocomplete(interaction_for(bot), "berl")
+    parameter = cog.prompts._params["timezone"]
+    assert parameter.autocomplete is not None
+    choices = await parameter.autocomplete(interaction_for(bot), "berl")
     assert choices[0].value == "Europe/Berlin"
-    assert len(await autocomplete(interaction_for(bot), "a")) <= 25
+    assert len(await parameter.autocomplete(interaction_for(bot), "a")) <= 25
 
 
 async def test_setup_show_and_check(bot: StandInBot) -> None:

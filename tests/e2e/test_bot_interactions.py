@@ -41,6 +41,13 @@ async def test_help_works_in_a_dm_with_the_bot(
     assert (response.type, response.flags) == (4, 64)
     assert handle.payload["context"] == 1
     assert "member" not in handle.payload and handle.payload["user"]["id"] == str(standard_world.alice.id)
+    embed = response.embeds[0]
+    listed = "\n".join(field["value"] for field in embed.get("fields", []))
+    assert "this server" not in embed["description"]
+    assert "check-ins" in embed["description"]
+    # Only what can be run here: the server's prompts and its setup are not offered in a DM.
+    assert "checkin now" in listed and "privacy export" in listed
+    assert "prompt answer" not in listed and "setup prompts" not in listed
 
 
 async def test_second_initial_response_is_40060(

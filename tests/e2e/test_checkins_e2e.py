@@ -12,7 +12,7 @@ import pytest
 from bot.app import HearthBot
 from bot.clock import ManualClock
 from bot.db.repos import checkins, schedules
-from bot.dm import DM_UNDELIVERABLE_NOTICE
+from bot.delivery import DM_UNDELIVERABLE_NOTICE
 from bot.fake_discord.driver import Driver
 from bot.fake_discord.interactions import InteractionHandle
 from bot.fake_discord.world import Channel, Message, User

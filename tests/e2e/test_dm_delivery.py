@@ -1,4 +1,4 @@
-"""DMs through bot.dm: refusals are remembered, never retried, and explained on the next command."""
+"""DMs through bot.delivery: refusals are remembered, never retried, and explained on the next command."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from bot.app import HearthBot
 from bot.db.repos import users
-from bot.dm import DM_UNDELIVERABLE_NOTICE, DmUndeliverableError, send_dm
+from bot.delivery import DM_UNDELIVERABLE_NOTICE, DmUndeliverableError, send_dm
 from bot.fake_discord import FakeDiscord
 from bot.fake_discord.driver import Driver
 from tests.e2e.conftest import StandardWorld

@@ -436,7 +436,7 @@ async def test_setup_checks_permissions_and_admins(
     )
     assert "Manage Server" in await reply_of(member)
     bad = await driver.invoke_slash(
-        world.general, world.admin, "setup gratitude", {"channel": world.general, "digest_time": "7pm"}
+        world.general, world.admin, "setup gratitude", {"channel": world.general, "digest_time": "7"}
     )
     assert "Nothing was changed" in await reply_of(bad)
     card = await driver.invoke_slash(

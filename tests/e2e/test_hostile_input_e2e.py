@@ -43,7 +43,8 @@ def hostile_texts(role_id: int, user_id: int) -> list[str]:
 
 BAD_TIMES = [
     "24:00",
-    "7pm",
+    "7",
+    "13pm",
     "-1:30",
     "   ",
     "\u200b",

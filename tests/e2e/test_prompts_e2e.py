@@ -331,6 +331,7 @@ async def test_setup_check_and_resume_report_what_is_missing(
     await check.response()
     [ok] = await check.wait_for_followups()
     assert "✅" in json.dumps(ok.data, ensure_ascii=False)
+    assert "post prompts here and open a thread on each" in json.dumps(ok.data)
     await driver.deny_bot(world.general, int(P.CREATE_PUBLIC_THREADS))
     check = await driver.invoke_slash(world.general, world.admin, "setup check")
     await check.response()
@@ -343,3 +344,24 @@ async def test_setup_check_and_resume_report_what_is_missing(
     await driver.set_overwrite(world.general, driver.bot_user)
     resumed = await driver.invoke_slash(world.general, world.admin, "prompt resume")
     assert "<t:" in ((await resumed.response()).content or "")
+
+
+async def test_setup_show_speaks_in_sentences(
+    bot_runner: BotRunner, driver: Driver, standard_world: StandardWorld
+) -> None:
+    """No ping, an empty circle and an admin's pause read as sentences, not as "None" or "(s)"."""
+    world = standard_world
+    await bot_runner.start(clock=ManualClock(MORNING))
+    await setup_prompts(driver, world)
+    shown = json.dumps(
+        (await (await driver.invoke_slash(world.general, world.admin, "setup show")).response()).embeds
+    )
+    assert "No role is pinged" in shown and "Nobody has joined yet" in shown
+    assert "None" not in shown and "(s)" not in shown
+    await (await driver.invoke_slash(world.general, world.alice, "circle join")).response()
+    await (await driver.invoke_slash(world.general, world.admin, "prompt pause")).response()
+    shown = json.dumps(
+        (await (await driver.invoke_slash(world.general, world.admin, "setup show")).response()).embeds
+    )
+    assert "1 member" in shown and "1 members" not in shown
+    assert "Paused: an admin paused them." in shown

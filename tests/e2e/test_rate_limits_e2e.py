@@ -76,7 +76,8 @@ async def test_a_429_that_reaches_a_handler_keeps_the_occurrence_in_place(
         bot.db, guild.id, guild.channel_ids[0], guild.owner_id, local_time="09:00", now=clock.now()
     )
     engine = bot.schedule_engine
-    original = engine._handlers[posting.SCHEDULE_KIND]
+    original = bot.schedule_routes.handler_for(posting.SCHEDULE_KIND)
+    assert original is not None
     calls = 0
 
     async def limited_once(occurrence: Occurrence) -> None:
@@ -86,7 +87,8 @@ async def test_a_429_that_reaches_a_handler_keeps_the_occurrence_in_place(
             raise LimitedError
         await original(occurrence)
 
-    engine._handlers[posting.SCHEDULE_KIND] = limited_once
+    bot.schedule_routes.unregister(posting.SCHEDULE_KIND)
+    bot.schedule_routes.register(posting.SCHEDULE_KIND, limited_once, guild_bound=True)
     clock.set(NINE)
     first = await engine.tick()
     assert (first.sent, first.retrying) == (0, 1)

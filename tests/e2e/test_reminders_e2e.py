@@ -237,7 +237,7 @@ async def test_reminder_refusals_change_nothing(
         ({"who": stranger}, "people in this server"),
         ({"every": "fortnightly"}, "couldn't read 'fortnightly'"),
         ({"every": "weekly"}, "pick the `day`"),
-        ({"time": "7pm"}, "24-hour HH:MM"),
+        ({"time": "7"}, "7:30 pm or 9am"),
         ({"timezone": "Mars/Olympus"}, "I don't know the timezone Mars/Olympus"),
     ]
     for options, expected in cases:

@@ -280,3 +280,21 @@ async def test_repair_refusals(bot_runner: BotRunner, driver: Driver, standard_w
         assert expected in ((await handle.response()).content or "")
     assert await repairs.latest_pending(bot.db, world.alice.id) is None
     assert driver.dms_to(world.alice) == []
+
+
+async def test_an_answer_is_thanked_even_when_the_initiator_closed_their_dms(
+    bot_runner: BotRunner, driver: Driver, standard_world: StandardWorld
+) -> None:
+    """Telling the initiator is a courtesy: their closed DMs neither fail the answer nor show an error id."""
+    world = standard_world
+    bot = await bot_runner.start(clock=ManualClock(NOW))
+    assert "Sent to" in await full_request(driver, world, world.alice, world.admin)
+    [request_dm] = requests_to(driver, world.admin)
+    driver.close_dms(world.alice)
+    answer = await driver.click_button(
+        request_dm, custom_id(request_dm, "hearth:repair:answer:", ":ready"), user=world.admin
+    )
+    reply = await reply_of(answer)
+    assert "I've let" in reply and "error id" not in reply
+    stored = await repairs.latest_pending(bot.db, world.alice.id)
+    assert stored is None or stored.status is not RepairStatus.SENT

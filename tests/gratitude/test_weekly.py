@@ -19,11 +19,10 @@ from bot.db.database import Database
 from bot.db.repos import circles, gratitude, prompt_config, schedules
 from bot.db.repos.gratitude import DmStatus, GratitudeConfig
 from bot.db.repos.prompt_config import PromptConfig
-from bot.dm import DmUndeliverableError
+from bot.delivery import ChannelUnavailableError, DmUndeliverableError
 from bot.gratitude import weekly
 from bot.gratitude.posting import (
     CardRemovalError,
-    GratitudeChannelError,
     GratitudeNotConfiguredError,
     post_card,
     remove_card,
@@ -40,6 +39,7 @@ from bot.gratitude.weekly import (
 )
 from bot.schedule.engine import Occurrence, ScheduleEngine
 from bot.schedule.errors import TransientDeliveryError
+from bot.schedule.kinds import OwnerKey
 from bot.settings import Settings
 
 GUILD = 10
@@ -129,7 +129,7 @@ async def configure(bot: StandIn, **overrides: Any) -> GratitudeConfig:
     return config
 
 
-async def occurrence_of(bot: StandIn, owner_key: str, local_date: date = WEEK) -> Occurrence:
+async def occurrence_of(bot: StandIn, owner_key: OwnerKey, local_date: date = WEEK) -> Occurrence:
     schedule = await schedules.get_by_owner_key(bot.db, owner_key)
     assert schedule is not None
     due = datetime(local_date.year, local_date.month, local_date.day, 18, 0, tzinfo=UTC)
@@ -147,7 +147,7 @@ async def test_post_card_failure_keeps_nothing(bot: StandIn) -> None:
     """If Discord refuses the card, its record is removed again: no half-made cards."""
     await configure(bot)
     bot.fail_with = http_error(discord.Forbidden, 403, 50013)
-    with pytest.raises(GratitudeChannelError):
+    with pytest.raises(ChannelUnavailableError):
         await post_card(as_bot(bot), GUILD, sender_id=1, recipient_id=2, text="hi", anonymous=False)
     bot.fail_with = http_error(discord.DiscordServerError, 503, 0)
     with pytest.raises(TransientDeliveryError):
@@ -160,7 +160,7 @@ async def test_post_card_checks_permissions_first(bot: StandIn) -> None:
     """A channel where the bot lost Embed Links is reported with what is missing; nothing is sent."""
     await configure(bot)
     bot.permissions = discord.Permissions(view_channel=True, send_messages=True)
-    with pytest.raises(GratitudeChannelError) as raised:
+    with pytest.raises(ChannelUnavailableError) as raised:
         await post_card(as_bot(bot), GUILD, sender_id=1, recipient_id=2, text="hi", anonymous=False)
     assert raised.value.missing == ["embed_links"]
     assert bot.sent == []

@@ -14,6 +14,7 @@ from bot.command_sync import CommandDirectory
 from bot.content.library import Content
 from bot.crypto import DataCipher
 from bot.db.database import Database
+from bot.schedule.routes import ScheduleRoutes
 
 GUILD = 10
 CHANNEL = 20
@@ -37,6 +38,7 @@ class StandInBot:
         self.content = content
         self.clock = clock
         self.cipher = DataCipher(None)
+        self.schedule_routes = ScheduleRoutes()
         self.command_directory = CommandDirectory({"prompt": 1, "circle": 2, "setup": 3})
         self.sent: list[dict[str, Any]] = []
         # Everyone the tests name is still in the server: member lookups succeed.

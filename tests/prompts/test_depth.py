@@ -17,8 +17,9 @@ from bot.db.database import Database
 from bot.db.repos import prompt_config, prompt_posts
 from bot.db.repos.prompt_config import PromptConfig
 from bot.prompts.depth import change_depth, suitable_count
-from bot.prompts.posting import configure_prompts, post_now
+from bot.prompts.posting import post_now
 from bot.prompts.selection import DepthLimit, PastPost, choose_prompt, custom_prompt, within
+from bot.prompts.service import configure as configure_prompts
 from tests.prompts.standin import ADMIN, CHANNEL, GUILD, START, StandInBot
 
 LIBRARY = load_content().prompts

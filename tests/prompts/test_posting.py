@@ -20,17 +20,14 @@ from bot.errors import InvalidInputError, NotFoundError
 from bot.prompts.answering import AnswerResult, answerable_post, submit_answer
 from bot.prompts.posting import (
     SCHEDULE_KIND,
-    PromptChannelError,
-    classify_http_error,
-    configure_prompts,
     deliver_scheduled,
     next_prompt_time,
     owner_key,
     post_now,
 )
 from bot.prompts.reveal import reveal_due
+from bot.prompts.service import configure as configure_prompts
 from bot.schedule.engine import Occurrence, ScheduleEngine
-from bot.schedule.errors import TransientDeliveryError
 from tests.prompts.standin import ADMIN, CHANNEL, GUILD, ROLE, START, StandInBot, http_error
 
 
@@ -142,7 +139,9 @@ async def test_deleted_channel_pauses_and_tells_once(world: tuple[StandInBot, Sc
     report = await engine.tick()
     assert report.failed == 1 and report.retrying == 0
     config = await prompt_config.get(bot.db, GUILD)
-    assert config is not None and config.paused and "10003" in (config.paused_reason or "")
+    # What /setup show tells the admin: the reason in words, not Discord's error code.
+    assert config is not None and config.paused
+    assert config.paused_reason == "the prompt channel was deleted or I can no longer see it"
     schedule = await schedules.get_by_owner_key(bot.db, owner_key(GUILD))
     assert schedule is not None and schedule.paused
     assert len(bot.dms) == 1 and "Home" in bot.dms[0] and "</prompt resume:1>" in bot.dms[0]
@@ -162,17 +161,6 @@ async def test_lost_permissions_pause_before_sending(world: tuple[StandInBot, Sc
     await engine.tick()
     assert bot.sent == []
     assert len(bot.dms) == 1 and "**Embed Links**" in bot.dms[0]
-
-
-def test_classify_http_error() -> None:
-    """404/10003, 50001 and 50013 are permanent; a 500 is transient."""
-    gone = classify_http_error(http_error(discord.NotFound, 404, 10003))
-    assert isinstance(gone, PromptChannelError) and gone.missing is None
-    assert isinstance(classify_http_error(http_error(discord.Forbidden, 403, 50013)), PromptChannelError)
-    assert isinstance(classify_http_error(http_error(discord.Forbidden, 403, 50001)), PromptChannelError)
-    assert isinstance(
-        classify_http_error(http_error(discord.DiscordServerError, 500, 0)), TransientDeliveryError
-    )
 
 
 def test_reveal_due_rule() -> None:

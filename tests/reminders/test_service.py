@@ -40,7 +40,7 @@ async def test_create_stores_the_reminder_its_schedule_and_the_timezone(db: Data
     """One action writes all three, and the list shows the reminder with its schedule."""
     created = await create(db)
     assert created is not None
-    assert created.schedule.owner_key == service.owner_key(created.reminder.id)
+    assert created.schedule.owner_key == service.owner_key(created.reminder.id).build()
     assert created.schedule.payload == {"reminder_id": created.reminder.id}
     assert await service.saved_timezone(db, ALICE) == "Europe/Paris"
     [listed] = await service.listing(db, ALICE)

@@ -579,7 +579,7 @@ async def test_engine_logs_ids_but_never_payload(db: Database, caplog: pytest.Lo
     )
     clock.set(FIRST_DUE)
 
-    with caplog.at_level(logging.INFO, logger="bot.schedule.engine"):
+    with caplog.at_level(logging.INFO, logger="bot.schedule"):
         report = await engine.tick()
 
     assert (report.sent, report.skipped) == (1, 1)

@@ -217,10 +217,17 @@ def test_is_valid_timezone(name: str, valid: bool) -> None:
         (" 19:00 ", time(19)),
         ("00:00", time(0)),
         ("23:59", time(23, 59)),
+        ("19.30", time(19, 30)),
+        ("9am", time(9)),
+        ("7:30 pm", time(19, 30)),
+        ("7.30PM", time(19, 30)),
+        ("12am", time(0)),
+        ("12:15 pm", time(12, 15)),
+        ("6 p.m.", time(18)),
     ],
 )
 def test_parse_local_time_accepts_24_hour_times(text: str, expected: time) -> None:
-    """HH:MM (one- or two-digit hour) parses to a wall-clock time."""
+    """24-hour HH:MM or HH.MM, and 12-hour times with am or pm, parse to a wall-clock time."""
     assert parse_local_time(text) == expected
 
 
@@ -230,9 +237,12 @@ def test_parse_local_time_accepts_24_hour_times(text: str, expected: time) -> No
         ("25:00", "hours go from 00 to 23"),
         ("24:00", "hours go from 00 to 23"),
         ("12:60", "minutes go from 00 to 59"),
-        ("7pm", "24-hour HH:MM"),
-        ("1230", "24-hour HH:MM"),
-        ("12:3", "24-hour HH:MM"),
+        ("13pm", "with am or pm, hours go from 1 to 12"),
+        ("0am", "with am or pm, hours go from 1 to 12"),
+        ("7", "19:30, 19.30, 7:30 pm or 9am"),
+        ("1230", "19:30, 19.30, 7:30 pm or 9am"),
+        ("12:3", "19:30, 19.30, 7:30 pm or 9am"),
+        ("7:30 pmx", "19:30, 19.30, 7:30 pm or 9am"),
         ("", "Please give a time"),
         ("   ", "Please give a time"),
     ],

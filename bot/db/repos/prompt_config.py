@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.db.database import Database, Row
+from bot.db.database import Database, Row, Transaction, atomic
 from bot.db.timestamps import to_unix
 
 
@@ -44,12 +44,12 @@ def _from_row(row: Row) -> PromptConfig:
     )
 
 
-async def save(db: Database, config: PromptConfig, now: datetime) -> PromptConfig:
-    """Create or replace a server's configuration and return it as stored.
+async def save(db: Database | Transaction, config: PromptConfig, now: datetime) -> PromptConfig:
+    """Create or replace a server's configuration and return it as stored (joins an open transaction).
 
     A new row takes ``config.depth``; an existing row keeps its depth, which only set_depth changes.
     """
-    async with db.transaction() as tx:
+    async with atomic(db) as tx:
         await tx.execute(
             "INSERT INTO prompt_configs (guild_id, channel_id, local_time, timezone, ping_role_id, threads,"
             " audience, paused, paused_reason, configured_by, depth, updated_at)"
@@ -74,19 +74,21 @@ async def save(db: Database, config: PromptConfig, now: datetime) -> PromptConfi
                 to_unix(now),
             ),
         )
-    stored = await get(db, config.guild_id)
+        stored = await get(tx, config.guild_id)
     if stored is None:
         raise RuntimeError("the prompt configuration vanished right after saving")
     return stored
 
 
-async def get(db: Database, guild_id: int) -> PromptConfig | None:
+async def get(db: Database | Transaction, guild_id: int) -> PromptConfig | None:
     """Return a server's configuration, or None if prompts were never set up there."""
     row = await db.fetch_one("SELECT * FROM prompt_configs WHERE guild_id = ?", (guild_id,))
     return None if row is None else _from_row(row)
 
 
-async def set_paused(db: Database, guild_id: int, paused: bool, reason: str | None, now: datetime) -> bool:
+async def set_paused(
+    db: Database | Transaction, guild_id: int, paused: bool, reason: str | None, now: datetime
+) -> bool:
     """Pause (with a short reason, no user content) or resume a server's prompts; return whether it exists."""
     changed = await db.execute(
         "UPDATE prompt_configs SET paused = ?, paused_reason = ?, updated_at = ? WHERE guild_id = ?",

@@ -9,177 +9,94 @@ delivers by hand (say "/prompt now counts as today's prompt") claims the key
 with :func:`claim_occurrence`, and the engine then never dispatches that key.
 Keys are at most 25 characters so they can double as Discord message nonces.
 
-Functions taking a :class:`~bot.db.database.Transaction` are building blocks
-for the engine's own transactions; the others open a transaction themselves.
+This module is what features call; each function opens its transaction unless
+given one. The row types live in :mod:`bot.db.repos.schedule_rows` and the
+engine's transaction building blocks in :mod:`bot.db.repos.schedule_claims`;
+both are re-exported here, so ``schedules.<name>`` reaches all of them.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from enum import StrEnum
-from types import MappingProxyType
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from bot.db.database import Database, Row, Transaction, atomic
-from bot.db.timestamps import from_unix, to_unix
+from bot.db.database import Database, Transaction, atomic
+from bot.db.repos.schedule_claims import (
+    advance_if_unchanged,
+    count_due,
+    delete_if_unchanged,
+    fetch_claimed,
+    fetch_due_rows,
+    fetch_occurrence_in,
+    fetch_schedule_in,
+    finish_occurrence_in,
+    insert_occurrence,
+    pause_if_unchanged,
+    pause_in,
+    release_occurrence_in,
+)
+from bot.db.repos.schedule_rows import (
+    MAX_OCCURRENCE_KEY_LENGTH,
+    OccurrenceRecord,
+    OccurrenceStatus,
+    Schedule,
+    encode_payload,
+    occurrence_from_row,
+    occurrence_key,
+    occurrence_local_date,
+    one_shot_occurrence_key,
+    recurring_occurrence_key,
+    schedule_from_row,
+)
+from bot.db.timestamps import to_unix
+from bot.schedule.kinds import OwnerKey, owner_text
 from bot.schedule.recurrence import (
     Recurrence,
     format_local_time,
     is_valid_timezone,
-    mask_to_weekdays,
     next_occurrence,
-    parse_local_time,
     weekdays_to_mask,
 )
-from bot.schedule.shards import SNOWFLAKE_TIME_SHIFT, ShardScope
 
-MAX_OCCURRENCE_KEY_LENGTH = 25
-
-
-class OccurrenceStatus(StrEnum):
-    """Where one occurrence of a schedule stands."""
-
-    CLAIMED = "claimed"
-    SENT = "sent"
-    SKIPPED = "skipped"
-    FAILED = "failed"
-    UNCERTAIN = "uncertain"
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """One row of ``schedules``."""
-
-    id: int
-    kind: str
-    owner_key: str
-    guild_id: int | None
-    user_id: int | None
-    timezone: str | None
-    recurrence: Recurrence | None
-    next_run_at: datetime
-    paused: bool
-    paused_reason: str | None
-    payload: Mapping[str, Any]
-    created_at: datetime
-    pending_due_at: datetime | None
-    attempts: int
-
-    @property
-    def is_one_shot(self) -> bool:
-        """Return whether this schedule fires once and is then deleted."""
-        return self.recurrence is None
-
-    @property
-    def due_at(self) -> datetime:
-        """Return the due time of the occurrence this row waits for (a retry keeps its original time)."""
-        return self.pending_due_at if self.pending_due_at is not None else self.next_run_at
-
-
-@dataclass(frozen=True)
-class OccurrenceRecord:
-    """One row of ``schedule_occurrences``."""
-
-    schedule_id: int
-    key: str
-    due_at: datetime
-    status: OccurrenceStatus
-    claimed_at: datetime
-    finished_at: datetime | None
-    attempts: int
-
-
-def _checked_key(key: str) -> str:
-    """Return ``key`` if it fits in a Discord nonce."""
-    if len(key) > MAX_OCCURRENCE_KEY_LENGTH:
-        raise ValueError(f"occurrence key {key!r} is longer than {MAX_OCCURRENCE_KEY_LENGTH} characters")
-    return key
-
-
-def recurring_occurrence_key(schedule_id: int, local_date: date) -> str:
-    """Return the key of a recurring schedule's occurrence on ``local_date``, e.g. ``s12-2026-11-01``."""
-    return _checked_key(f"s{schedule_id}-{local_date.isoformat()}")
-
-
-def one_shot_occurrence_key(schedule_id: int, due_at: datetime) -> str:
-    """Return the key of a one-shot's occurrence, e.g. ``o12-1793400000``."""
-    return _checked_key(f"o{schedule_id}-{to_unix(due_at)}")
-
-
-def occurrence_local_date(schedule: Schedule, due_at: datetime) -> date:
-    """Return the local date an occurrence due at ``due_at`` belongs to (UTC for zone-less one-shots)."""
-    zone = ZoneInfo(schedule.timezone) if schedule.timezone else UTC
-    return due_at.astimezone(zone).date()
-
-
-def occurrence_key(schedule: Schedule, due_at: datetime) -> str:
-    """Return the key of ``schedule``'s occurrence due at ``due_at``."""
-    if schedule.recurrence is None:
-        return one_shot_occurrence_key(schedule.id, due_at)
-    return recurring_occurrence_key(schedule.id, occurrence_local_date(schedule, due_at))
-
-
-def _encode_payload(payload: Mapping[str, Any] | None) -> str:
-    """Serialise a payload as a JSON object."""
-    return json.dumps(dict(payload or {}), separators=(",", ":"), sort_keys=True)
-
-
-def _decode_payload(text: str) -> Mapping[str, Any]:
-    """Parse a stored payload, refusing anything but a JSON object."""
-    value = json.loads(text)
-    if not isinstance(value, dict):
-        raise ValueError("a schedule payload must be a JSON object")
-    return MappingProxyType(value)
-
-
-def _optional_datetime(value: int | None) -> datetime | None:
-    """Convert a nullable unix-seconds column."""
-    return None if value is None else from_unix(int(value))
-
-
-def schedule_from_row(row: Row) -> Schedule:
-    """Build a :class:`Schedule` from a ``schedules`` row, validating its rule and payload."""
-    recurrence: Recurrence | None = None
-    if row["local_time"] is not None:
-        recurrence = Recurrence(
-            timezone=str(row["timezone"]),
-            local_time=parse_local_time(str(row["local_time"])),
-            weekdays=mask_to_weekdays(int(row["weekdays"])),
-        )
-    return Schedule(
-        id=int(row["id"]),
-        kind=str(row["kind"]),
-        owner_key=str(row["owner_key"]),
-        guild_id=None if row["guild_id"] is None else int(row["guild_id"]),
-        user_id=None if row["user_id"] is None else int(row["user_id"]),
-        timezone=None if row["timezone"] is None else str(row["timezone"]),
-        recurrence=recurrence,
-        next_run_at=from_unix(int(row["next_run_at"])),
-        paused=bool(row["paused"]),
-        paused_reason=None if row["paused_reason"] is None else str(row["paused_reason"]),
-        payload=_decode_payload(str(row["payload"])),
-        created_at=from_unix(int(row["created_at"])),
-        pending_due_at=_optional_datetime(row["pending_due_at"]),
-        attempts=int(row["attempts"]),
-    )
-
-
-def _occurrence_from_row(row: Row) -> OccurrenceRecord:
-    """Build an :class:`OccurrenceRecord` from a ``schedule_occurrences`` row."""
-    return OccurrenceRecord(
-        schedule_id=int(row["schedule_id"]),
-        key=str(row["occurrence_key"]),
-        due_at=from_unix(int(row["due_at"])),
-        status=OccurrenceStatus(str(row["status"])),
-        claimed_at=from_unix(int(row["claimed_at"])),
-        finished_at=_optional_datetime(row["finished_at"]),
-        attempts=int(row["attempts"]),
-    )
-
+__all__ = [
+    "MAX_OCCURRENCE_KEY_LENGTH",
+    "OccurrenceRecord",
+    "OccurrenceStatus",
+    "Schedule",
+    "advance_if_unchanged",
+    "claim_occurrence",
+    "count_due",
+    "create_one_shot",
+    "delete",
+    "delete_by_owner_key",
+    "delete_for_guild",
+    "delete_for_user",
+    "delete_if_unchanged",
+    "fetch_claimed",
+    "fetch_due_rows",
+    "fetch_occurrence_in",
+    "fetch_schedule_in",
+    "finish_occurrence",
+    "finish_occurrence_in",
+    "get_by_id",
+    "get_by_owner_key",
+    "get_occurrence",
+    "insert_occurrence",
+    "list_occurrences",
+    "occurrence_key",
+    "occurrence_local_date",
+    "one_shot_occurrence_key",
+    "pause",
+    "pause_if_unchanged",
+    "pause_in",
+    "prune_occurrences",
+    "recurring_occurrence_key",
+    "release_occurrence_in",
+    "resume",
+    "schedule_from_row",
+    "upsert_recurring",
+]
 
 # --- schedules ------------------------------------------------------------------------------------
 
@@ -188,7 +105,7 @@ async def upsert_recurring(
     db: Database | Transaction,
     *,
     kind: str,
-    owner_key: str,
+    owner_key: OwnerKey | str,
     rule: Recurrence,
     now: datetime,
     guild_id: int | None = None,
@@ -204,15 +121,15 @@ async def upsert_recurring(
     if rule.local_time.second or rule.local_time.microsecond:
         raise ValueError("schedules store whole minutes; local_time must have no seconds")
     params = {
-        "kind": kind,
-        "owner_key": owner_key,
+        "kind": str(kind),
+        "owner_key": owner_text(owner_key),
         "guild_id": guild_id,
         "user_id": user_id,
         "timezone": rule.timezone,
         "local_time": format_local_time(rule.local_time),
         "weekdays": weekdays_to_mask(rule.weekdays),
         "next_run_at": to_unix(next_occurrence(rule, now)),
-        "payload": _encode_payload(payload),
+        "payload": encode_payload(payload),
         "created_at": to_unix(now),
     }
     async with atomic(db) as tx:
@@ -235,7 +152,7 @@ async def create_one_shot(
     db: Database | Transaction,
     *,
     kind: str,
-    owner_key: str,
+    owner_key: OwnerKey | str,
     run_at: datetime,
     now: datetime,
     guild_id: int | None = None,
@@ -248,13 +165,13 @@ async def create_one_shot(
     ``timezone`` only decides which local date the occurrence reports.
     """
     params = {
-        "kind": kind,
-        "owner_key": owner_key,
+        "kind": str(kind),
+        "owner_key": owner_text(owner_key),
         "guild_id": guild_id,
         "user_id": user_id,
         "timezone": timezone,
         "next_run_at": to_unix(run_at),
-        "payload": _encode_payload(payload),
+        "payload": encode_payload(payload),
         "created_at": to_unix(now),
     }
     if timezone is not None and not is_valid_timezone(timezone):
@@ -281,9 +198,9 @@ async def get_by_id(db: Database | Transaction, schedule_id: int) -> Schedule | 
     return None if row is None else schedule_from_row(row)
 
 
-async def get_by_owner_key(db: Database | Transaction, owner_key: str) -> Schedule | None:
+async def get_by_owner_key(db: Database | Transaction, owner_key: OwnerKey | str) -> Schedule | None:
     """Return the schedule owned by ``owner_key``, or None."""
-    row = await db.fetch_one("SELECT * FROM schedules WHERE owner_key = ?", (owner_key,))
+    row = await db.fetch_one("SELECT * FROM schedules WHERE owner_key = ?", (owner_text(owner_key),))
     return None if row is None else schedule_from_row(row)
 
 
@@ -322,9 +239,9 @@ async def delete(db: Database | Transaction, schedule_id: int) -> bool:
     return await db.execute("DELETE FROM schedules WHERE id = ?", (schedule_id,)) > 0
 
 
-async def delete_by_owner_key(db: Database | Transaction, owner_key: str) -> bool:
+async def delete_by_owner_key(db: Database | Transaction, owner_key: OwnerKey | str) -> bool:
     """Delete the schedule owned by ``owner_key``; return whether it existed."""
-    return await db.execute("DELETE FROM schedules WHERE owner_key = ?", (owner_key,)) > 0
+    return await db.execute("DELETE FROM schedules WHERE owner_key = ?", (owner_text(owner_key),)) > 0
 
 
 async def delete_for_guild(db: Database, guild_id: int) -> int:
@@ -380,7 +297,7 @@ async def get_occurrence(db: Database, schedule_id: int, occurrence_key: str) ->
         "SELECT * FROM schedule_occurrences WHERE schedule_id = ? AND occurrence_key = ?",
         (schedule_id, occurrence_key),
     )
-    return None if row is None else _occurrence_from_row(row)
+    return None if row is None else occurrence_from_row(row)
 
 
 async def list_occurrences(db: Database, schedule_id: int) -> list[OccurrenceRecord]:
@@ -389,7 +306,7 @@ async def list_occurrences(db: Database, schedule_id: int) -> list[OccurrenceRec
         "SELECT * FROM schedule_occurrences WHERE schedule_id = ? ORDER BY due_at, occurrence_key",
         (schedule_id,),
     )
-    return [_occurrence_from_row(row) for row in rows]
+    return [occurrence_from_row(row) for row in rows]
 
 
 async def prune_occurrences(db: Database, before: datetime) -> int:
@@ -398,186 +315,3 @@ async def prune_occurrences(db: Database, before: datetime) -> int:
         "DELETE FROM schedule_occurrences WHERE due_at < ? AND status != ?",
         (to_unix(before), OccurrenceStatus.CLAIMED.value),
     )
-
-
-# --- transaction building blocks for the engine --------------------------------------------------
-
-
-async def fetch_due_rows(
-    tx: Transaction,
-    now: datetime,
-    limit: int,
-    *,
-    shards: ShardScope | None = None,
-    guild_bound_kinds: Collection[str] = (),
-) -> list[Row]:
-    """Return up to ``limit`` raw unpaused rows due at ``now``, oldest first, locked for this claim.
-
-    With ``shards``, rows of ``guild_bound_kinds`` are returned only for servers on those shards;
-    every other row is for whichever process gets to it first. On PostgreSQL the rows are locked
-    until the transaction ends and rows another process has locked are skipped, so processes
-    claiming at once split the due rows between them instead of queueing behind each other.
-    """
-    sql = "SELECT * FROM schedules WHERE paused = 0 AND next_run_at <= ?"
-    params: list[object] = [to_unix(now)]
-    if shards is not None and guild_bound_kinds:
-        kinds = sorted(guild_bound_kinds)
-        shard_ids = sorted(shards.ids)
-        sql += (
-            f" AND (kind NOT IN ({', '.join('?' for _ in kinds)}) OR guild_id IS NULL"
-            f" OR (guild_id >> {SNOWFLAKE_TIME_SHIFT}) % ? IN ({', '.join('?' for _ in shard_ids)}))"
-        )
-        params += [*kinds, shards.count, *shard_ids]
-    sql += " ORDER BY next_run_at, id LIMIT ?" + tx.lock_due_rows
-    params.append(limit)
-    return await tx.fetch_all(sql, params)
-
-
-async def count_due(db: Database, now: datetime) -> int:
-    """Return how many unpaused schedules are due at ``now`` (the backlog, for metrics)."""
-    row = await db.fetch_one(
-        "SELECT COUNT(*) AS n FROM schedules WHERE paused = 0 AND next_run_at <= ?", (to_unix(now),)
-    )
-    return 0 if row is None else int(row["n"])
-
-
-async def fetch_schedule_in(tx: Transaction, schedule_id: int) -> Schedule | None:
-    """Return the schedule with ``schedule_id`` inside a transaction, or None."""
-    row = await tx.fetch_one("SELECT * FROM schedules WHERE id = ?", (schedule_id,))
-    return None if row is None else schedule_from_row(row)
-
-
-async def advance_if_unchanged(
-    tx: Transaction,
-    schedule_id: int,
-    *,
-    seen_next_run_at: datetime,
-    next_run_at: datetime,
-    pending_due_at: datetime | None,
-    attempts: int,
-) -> bool:
-    """Move ``next_run_at`` only if it still holds the value this caller saw (compare-and-set)."""
-    changed = await tx.execute(
-        "UPDATE schedules SET next_run_at = :next, pending_due_at = :pending, attempts = :attempts"
-        " WHERE id = :id AND next_run_at = :seen",
-        {
-            "next": to_unix(next_run_at),
-            "pending": None if pending_due_at is None else to_unix(pending_due_at),
-            "attempts": attempts,
-            "id": schedule_id,
-            "seen": to_unix(seen_next_run_at),
-        },
-    )
-    return changed == 1
-
-
-async def pause_if_unchanged(
-    tx: Transaction, schedule_id: int, *, seen_next_run_at: datetime, reason: str
-) -> bool:
-    """Pause a schedule only if ``next_run_at`` still holds the value this caller saw."""
-    changed = await tx.execute(
-        "UPDATE schedules SET paused = 1, paused_reason = ? WHERE id = ? AND next_run_at = ?",
-        (reason, schedule_id, to_unix(seen_next_run_at)),
-    )
-    return changed == 1
-
-
-async def pause_in(tx: Transaction, schedule_id: int, reason: str) -> bool:
-    """Pause a schedule inside a transaction; return whether it exists."""
-    changed = await tx.execute(
-        "UPDATE schedules SET paused = 1, paused_reason = ? WHERE id = ?", (reason, schedule_id)
-    )
-    return changed == 1
-
-
-async def delete_if_unchanged(tx: Transaction, schedule_id: int, *, seen_next_run_at: datetime) -> bool:
-    """Delete a schedule only if ``next_run_at`` still holds the value this caller saw."""
-    changed = await tx.execute(
-        "DELETE FROM schedules WHERE id = ? AND next_run_at = ?", (schedule_id, to_unix(seen_next_run_at))
-    )
-    return changed == 1
-
-
-async def insert_occurrence(
-    tx: Transaction,
-    schedule_id: int,
-    occurrence_key: str,
-    *,
-    due_at: datetime,
-    status: OccurrenceStatus,
-    now: datetime,
-    attempts: int = 1,
-    claimed_by: str | None = None,
-) -> bool:
-    """Record an occurrence unless its key exists; return whether this call recorded it."""
-    finished = None if status is OccurrenceStatus.CLAIMED else to_unix(now)
-    changed = await tx.execute(
-        "INSERT INTO schedule_occurrences"
-        " (schedule_id, occurrence_key, due_at, status, claimed_at, finished_at, attempts, claimed_by)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (schedule_id, occurrence_key) DO NOTHING",
-        (
-            schedule_id,
-            _checked_key(occurrence_key),
-            to_unix(due_at),
-            status.value,
-            to_unix(now),
-            finished,
-            attempts,
-            claimed_by,
-        ),
-    )
-    return changed == 1
-
-
-async def fetch_occurrence_in(
-    tx: Transaction, schedule_id: int, occurrence_key: str
-) -> OccurrenceRecord | None:
-    """Return one occurrence inside a transaction, or None."""
-    row = await tx.fetch_one(
-        "SELECT * FROM schedule_occurrences WHERE schedule_id = ? AND occurrence_key = ?",
-        (schedule_id, occurrence_key),
-    )
-    return None if row is None else _occurrence_from_row(row)
-
-
-async def finish_occurrence_in(
-    tx: Transaction, schedule_id: int, occurrence_key: str, status: OccurrenceStatus, now: datetime
-) -> bool:
-    """Move a claimed occurrence to a final status; return False if it was no longer claimed."""
-    if status is OccurrenceStatus.CLAIMED:
-        raise ValueError("finishing an occurrence needs a final status")
-    changed = await tx.execute(
-        "UPDATE schedule_occurrences SET status = ?, finished_at = ?"
-        " WHERE schedule_id = ? AND occurrence_key = ? AND status = ?",
-        (status.value, to_unix(now), schedule_id, occurrence_key, OccurrenceStatus.CLAIMED.value),
-    )
-    return changed == 1
-
-
-async def release_occurrence_in(tx: Transaction, schedule_id: int, occurrence_key: str) -> bool:
-    """Delete a still-claimed occurrence so its key can be claimed again by a retry."""
-    changed = await tx.execute(
-        "DELETE FROM schedule_occurrences WHERE schedule_id = ? AND occurrence_key = ? AND status = ?",
-        (schedule_id, occurrence_key, OccurrenceStatus.CLAIMED.value),
-    )
-    return changed == 1
-
-
-async def fetch_claimed(
-    db: Database, *, claimed_before: datetime | None = None, claimed_by: str | None = None
-) -> list[OccurrenceRecord]:
-    """Return occurrences still 'claimed', oldest first.
-
-    ``claimed_before`` keeps only claims made before then; ``claimed_by`` only that claimant's
-    (and claims from before claimants were recorded).
-    """
-    sql = "SELECT * FROM schedule_occurrences WHERE status = ?"
-    params: list[object] = [OccurrenceStatus.CLAIMED.value]
-    if claimed_before is not None:
-        sql += " AND claimed_at < ?"
-        params.append(to_unix(claimed_before))
-    if claimed_by is not None:
-        sql += " AND (claimed_by = ? OR claimed_by IS NULL)"
-        params.append(claimed_by)
-    rows = await db.fetch_all(sql + " ORDER BY claimed_at", params)
-    return [_occurrence_from_row(row) for row in rows]
