@@ -13,8 +13,10 @@ from bot.content.prompts import Audience
 from bot.delivery import ChannelUnavailableError
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError
 from bot.prompts import service
+from bot.prompts.depth import change_depth
 from bot.prompts.permissions import bot_permissions_in, missing_permissions
 from bot.prompts.posting import next_prompt_time, prompt_channel
+from bot.prompts.selection import DepthLimit
 from bot.prompts.service import PromptConfig
 from bot.replies import join_labels, send_private
 from bot.schedule.recurrence import format_local_time
@@ -31,6 +33,11 @@ PromptZone = app_commands.Transform[
     str, Timezone(lambda content: content.daily_prompts, "setup.bad_timezone")
 ]
 AUDIENCE_CHOICES = [app_commands.Choice(name=audience.value, value=audience.value) for audience in Audience]
+DEPTH_CHOICES = [
+    app_commands.Choice(name="light", value=DepthLimit.LIGHT.value),
+    app_commands.Choice(name="up to medium", value=DepthLimit.MEDIUM.value),
+    app_commands.Choice(name="all", value=DepthLimit.ALL.value),
+]
 
 
 def circle_size(bot: HearthBot, count: int) -> str:
@@ -54,6 +61,7 @@ async def config_embed(bot: HearthBot, config: PromptConfig, title: str) -> disc
         value=texts("setup.value_yes" if config.threads else "setup.value_no"),
     )
     embed.add_field(name=texts("setup.label_audience"), value=texts(f"setup.audience_{config.audience}"))
+    embed.add_field(name=texts("setup.label_depth"), value=texts(f"setup.depth_{config.depth}"))
     count = len(await service.circle_members(bot.db, config.guild_id))
     embed.add_field(name=texts("setup.label_circle"), value=circle_size(bot, count))
     resume = bot.command_directory.mention("prompt resume")
@@ -148,6 +156,29 @@ class Setup(commands.Cog):
         if ping is not None and not ping.mentionable and not bot_permissions_in(channel).mention_everyone:
             embed.description = texts("setup.role_not_mentionable", role=ping.mention)
         await send_private(interaction, embed=embed)
+
+    @setup.command(name="depth", description="Choose how deep the daily prompts may go")
+    @app_commands.describe(level="light only, up to medium, or all (the default)")
+    @app_commands.choices(level=DEPTH_CHOICES)
+    @admin_only()
+    async def depth(
+        self, interaction: discord.Interaction[HearthBot], level: app_commands.Choice[str]
+    ) -> None:
+        """Save the server's depth limit; daily prompts and /prompt now honour it from the next prompt."""
+        guild = guild_of(interaction)
+        texts = self.bot.content.daily_prompts
+        limit = DepthLimit(level.value)
+        change = await change_depth(
+            self.bot.db, self.bot.content.prompts, guild.id, limit, self.bot.clock.now()
+        )
+        if change is None:
+            raise NotFoundError(
+                texts("setup.not_configured", setup=self.bot.command_directory.mention("setup prompts"))
+            )
+        await send_private(
+            interaction,
+            texts("setup.depth_saved", depth=texts(f"setup.depth_{limit.value}"), count=change.suitable),
+        )
 
     @setup.command(name="show", description="Show this server's Hearth configuration")
     @admin_only()

@@ -11,7 +11,18 @@ from bot.content.texts import TextTable, read_text_table
 from bot.content.toml_files import read_toml
 
 DEFAULT_LIMIT = 1024
-_FIELD_NAMES = ("channel", "time", "ping", "threads", "audience", "status", "next", "circle", "pending")
+_FIELD_NAMES = (
+    "channel",
+    "time",
+    "ping",
+    "threads",
+    "audience",
+    "depth",
+    "status",
+    "next",
+    "circle",
+    "pending",
+)
 # Where each text that lands in a small place is shown (found in cogs/ and bot/prompts/).
 PLACES: dict[str, Place] = {
     "card.title": Place.EMBED_TITLE,
@@ -128,6 +139,11 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "setup.audience_couple": frozenset(),
     "setup.audience_friends": frozenset(),
     "setup.audience_family": frozenset(),
+    "setup.label_depth": frozenset(),
+    "setup.depth_light": frozenset(),
+    "setup.depth_medium": frozenset(),
+    "setup.depth_all": frozenset(),
+    "setup.depth_saved": frozenset({"depth", "count"}),
     "prompt.now_posted": frozenset({"channel"}),
     "prompt.now_already": frozenset({"channel", "next"}),
     "prompt.now_paused": frozenset({"resume"}),

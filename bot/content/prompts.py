@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -19,6 +20,9 @@ MIN_PROMPTS_PER_THEME = 12
 # A server should be able to run a month on one audience without seeing a prompt twice.
 MIN_PROMPTS_PER_AUDIENCE = 30
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A parenthesised aside at the very end, like "(only if it feels right today)": care reads as a
+# disclaimer there, so prompts carry it in their own words instead.
+PARENTHESISED_ENDING = re.compile(r"\([^()]*\)\W*$")
 
 
 class Audience(StrEnum):
@@ -74,6 +78,27 @@ class PromptLibrary:
         """Return the prompts that suit a server of ``audience``, in library order."""
         return [prompt for prompt in self.prompts if prompt.suits(audience)]
 
+    def empty_cells(self) -> list[tuple[Audience, str, Depth]]:
+        """Return each (audience, theme, depth) for which a server of that audience would get no prompt."""
+        return _empty_cells(self.themes, self.prompts)
+
+
+def _empty_cells(themes: dict[str, Theme], prompts: Sequence[Prompt]) -> list[tuple[Audience, str, Depth]]:
+    # What selection can offer a server: its own audience's prompts plus the "any" ones.
+    offered = {
+        (audience, prompt.theme, prompt.depth)
+        for prompt in prompts
+        for audience in Audience
+        if prompt.suits(audience)
+    }
+    return [
+        (audience, theme_id, depth)
+        for audience in Audience
+        for theme_id in themes
+        for depth in Depth
+        if (audience, theme_id, depth) not in offered
+    ]
+
 
 def normalised(text: str) -> str:
     """Return ``text`` lowercased with punctuation and extra spaces removed, for duplicate checks."""
@@ -100,6 +125,8 @@ def _load_prompt(raw: dict[str, Any], theme_id: str, where: str, problems: list[
     text = require_str(raw, "text", where, problems, max_len=PROMPT_TEXT_LIMIT)
     if prompt_id and not _ID.match(prompt_id):
         problems.append(f"{where}: id {prompt_id!r} must be lowercase words joined by '-'")
+    if PARENTHESISED_ENDING.search(text):
+        problems.append(f"{where} ({prompt_id}): put its care into the sentence, not a closing (aside)")
     try:
         audience = Audience(str(raw.get("audience")))
         depth = Depth(str(raw.get("depth")))
@@ -160,7 +187,6 @@ def _library_problems(themes: dict[str, Theme], prompts: list[Prompt]) -> list[s
             problems.append(
                 f"only {len(eligible)} prompts suit audience {audience} (at least {MIN_PROMPTS_PER_AUDIENCE})"
             )
-        for theme_id in themes:
-            if not any(prompt.theme == theme_id for prompt in eligible):
-                problems.append(f"theme {theme_id} has no prompt for audience {audience}")
+    for audience, theme_id, depth in _empty_cells(themes, prompts):
+        problems.append(f"theme {theme_id} has no {depth} prompt for audience {audience}")
     return problems

@@ -21,7 +21,14 @@ from bot.delivery import SEND_FAILURES, ChannelUnavailableError, channel_error, 
 from bot.prompts.cards import build_prompt_card, ping_line, theme_of, thread_name
 from bot.prompts.permissions import bot_permissions_in, missing_permissions
 from bot.prompts.reveal import close_post
-from bot.prompts.selection import CUSTOM_PREFIX, PastPost, choose_prompt, custom_prompt, selection_rng
+from bot.prompts.selection import (
+    CUSTOM_PREFIX,
+    DepthLimit,
+    PastPost,
+    choose_prompt,
+    custom_prompt,
+    selection_rng,
+)
 from bot.replies import join_labels
 from bot.schedule.engine import Occurrence
 from bot.schedule.errors import PermanentDeliveryError, TransientDeliveryError
@@ -78,15 +85,14 @@ async def candidates_for(bot: HearthBot, guild_id: int, audience: Audience) -> l
 
 
 async def next_prompt(bot: HearthBot, config: PromptConfig, local_date: date) -> Prompt | None:
-    """Return the prompt a server gets on ``local_date``."""
+    """Return the prompt a server gets on ``local_date``, within its audience and depth."""
     audience = Audience(config.audience)
     history = [
         PastPost(post.prompt_id, post.theme) for post in await prompt_posts.history(bot.db, config.guild_id)
     ]
     candidates = await candidates_for(bot, config.guild_id, audience)
-    return choose_prompt(
-        candidates, audience, history, selection_rng(config.guild_id, local_date.isoformat())
-    )
+    rng = selection_rng(config.guild_id, local_date.isoformat())
+    return choose_prompt(candidates, audience, history, rng, DepthLimit(config.depth))
 
 
 async def prompt_text_of(bot: HearthBot, prompt_id: str) -> str:

@@ -6,6 +6,7 @@ import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.content.prompts import Audience, Depth, Prompt
 
@@ -13,6 +14,27 @@ from bot.content.prompts import Audience, Depth, Prompt
 CUSTOM_THEME_ID = "from-your-server"
 # Approved suggestions enter the deck as prompts with this id prefix and the suggestion's id.
 CUSTOM_PREFIX = "custom-"
+
+
+class DepthLimit(StrEnum):
+    """How deep a server lets its daily prompts go (``/setup depth``)."""
+
+    LIGHT = "light"
+    MEDIUM = "medium"
+    ALL = "all"
+
+
+# The depths each limit lets through: a limit never lets a deeper prompt in.
+_ALLOWED: dict[DepthLimit, frozenset[Depth]] = {
+    DepthLimit.LIGHT: frozenset({Depth.LIGHT}),
+    DepthLimit.MEDIUM: frozenset({Depth.LIGHT, Depth.MEDIUM}),
+    DepthLimit.ALL: frozenset(Depth),
+}
+
+
+def within(limit: DepthLimit, depth: Depth) -> bool:
+    """Return whether a prompt of ``depth`` may be posted in a server whose limit is ``limit``."""
+    return depth in _ALLOWED[limit]
 
 
 @dataclass(frozen=True)
@@ -55,16 +77,25 @@ def can_finish(counts: Counter[str], last_theme: str | None) -> bool:
 
 
 def choose_prompt(
-    candidates: Sequence[Prompt], audience: Audience, history: Sequence[PastPost], rng: random.Random
+    candidates: Sequence[Prompt],
+    audience: Audience,
+    history: Sequence[PastPost],
+    rng: random.Random,
+    depth_limit: DepthLimit = DepthLimit.ALL,
 ) -> Prompt | None:
     """Return the next prompt for a server of ``audience``, or None if no prompt suits it.
+
+    Only prompts within ``depth_limit`` are eligible, so the deck of a
+    "light only" server is its light prompts, used up before any repeats.
 
     ``history`` is oldest first. The theme is chosen so that the rest of the
     deck can still be shown without the same theme two days running; only
     when the unused prompts all share yesterday's theme does a theme repeat,
     because showing a prompt twice within a pass is the worse surprise.
     """
-    eligible = [prompt for prompt in candidates if prompt.suits(audience)]
+    eligible = [
+        prompt for prompt in candidates if prompt.suits(audience) and within(depth_limit, prompt.depth)
+    ]
     if not eligible:
         return None
     deck = remaining_deck(eligible, history)
@@ -89,7 +120,10 @@ def selection_rng(guild_id: int, local_date_iso: str) -> random.Random:
 
 
 def custom_prompt(suggestion_id: int, text: str, theme: str | None) -> Prompt:
-    """Return an approved suggestion as a prompt of its server's deck (it suits any audience there)."""
+    """Return an approved suggestion as a prompt of its server's deck (it suits any audience there).
+
+    Its depth is unknown, so it counts as medium: a "light only" server does not get it.
+    """
     return Prompt(
         id=f"{CUSTOM_PREFIX}{suggestion_id}",
         theme=theme or CUSTOM_THEME_ID,

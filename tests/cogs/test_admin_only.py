@@ -21,6 +21,7 @@ ADMIN_COMMANDS = {
     "prompt resume",
     "prompt review",
     "setup check",
+    "setup depth",
     "setup gratitude",
     "setup prompts",
     "setup show",

@@ -34,6 +34,7 @@ MANAGE_SERVER_MARK = "Manage Server"
 ADMIN_COMMANDS = frozenset(
     {
         "setup prompts",
+        "setup depth",
         "setup show",
         "setup check",
         "setup gratitude",

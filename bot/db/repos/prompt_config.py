@@ -23,6 +23,8 @@ class PromptConfig:
     paused: bool
     paused_reason: str | None
     configured_by: int
+    # Set only by set_depth (/setup depth): re-running /setup prompts keeps a server's depth.
+    depth: str = "all"
 
 
 def _from_row(row: Row) -> PromptConfig:
@@ -38,16 +40,20 @@ def _from_row(row: Row) -> PromptConfig:
         paused=bool(row["paused"]),
         paused_reason=None if row["paused_reason"] is None else str(row["paused_reason"]),
         configured_by=int(row["configured_by"]),
+        depth=str(row["depth"]),
     )
 
 
 async def save(db: Database | Transaction, config: PromptConfig, now: datetime) -> PromptConfig:
-    """Create or replace a server's configuration and return it as stored (joins an open transaction)."""
+    """Create or replace a server's configuration and return it as stored (joins an open transaction).
+
+    A new row takes ``config.depth``; an existing row keeps its depth, which only set_depth changes.
+    """
     async with atomic(db) as tx:
         await tx.execute(
             "INSERT INTO prompt_configs (guild_id, channel_id, local_time, timezone, ping_role_id, threads,"
-            " audience, paused, paused_reason, configured_by, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " audience, paused, paused_reason, configured_by, depth, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id,"
             " local_time = excluded.local_time, timezone = excluded.timezone,"
             " ping_role_id = excluded.ping_role_id, threads = excluded.threads, audience = excluded.audience,"
@@ -64,6 +70,7 @@ async def save(db: Database | Transaction, config: PromptConfig, now: datetime) 
                 int(config.paused),
                 config.paused_reason,
                 config.configured_by,
+                config.depth,
                 to_unix(now),
             ),
         )
@@ -86,6 +93,15 @@ async def set_paused(
     changed = await db.execute(
         "UPDATE prompt_configs SET paused = ?, paused_reason = ?, updated_at = ? WHERE guild_id = ?",
         (int(paused), reason if paused else None, to_unix(now), guild_id),
+    )
+    return changed == 1
+
+
+async def set_depth(db: Database, guild_id: int, depth: str, now: datetime) -> bool:
+    """Set how deep a server's prompts may go ('light', 'medium' or 'all'); return whether it exists."""
+    changed = await db.execute(
+        "UPDATE prompt_configs SET depth = ?, updated_at = ? WHERE guild_id = ?",
+        (depth, to_unix(now), guild_id),
     )
     return changed == 1
 
