@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.checkins.days import day_choices, parse_days
 from bot.errors import InvalidInputError
 from bot.prompts.timezones import resolve_timezone, search_timezones
+from bot.schedule.days import day_choices, parse_days
 from bot.schedule.recurrence import echo, parse_local_time
 
 if TYPE_CHECKING:

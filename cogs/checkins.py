@@ -15,11 +15,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checkins import service
-from bot.checkins.days import describe_days, parse_days
 from bot.db.timestamps import to_unix
 from bot.delivery import SEND_FAILURES, dm_error, require_opt_in_dm, send_dm
 from bot.errors import InvalidInputError
 from bot.replies import fit_message, send_private
+from bot.schedule.days import describe_days, parse_days
 from bot.schedule.engine import Occurrence
 from bot.schedule.errors import PermanentDeliveryError
 from bot.schedule.recurrence import Recurrence, format_local_time
@@ -144,7 +144,7 @@ class Checkins(commands.Cog):
         when = {
             "time": format_local_time(local_time),
             "timezone": zone,
-            "days": describe_days(weekdays, texts),
+            "days": describe_days(weekdays, texts, "schedule"),
             "stop": directory.mention("checkin stop"),
         }
         # Running this again is how someone says they opened their DMs: try once more.

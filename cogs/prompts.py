@@ -17,15 +17,18 @@ from bot.delivery import ChannelUnavailableError
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError
 from bot.prompts import service
 from bot.prompts.answering import answerable_post, pass_prompt
+from bot.prompts.history import HISTORY_LENGTH, HistoryEntry, history_embed
 from bot.prompts.posting import (
     SCHEDULE_KIND,
     deliver_scheduled,
     next_prompt_time,
     pause_prompts,
     post_now,
+    prompt_text_of,
     resume_prompts,
 )
 from bot.prompts.service import PromptConfig, Suggestion, SuggestionStatus
+from bot.prompts.skipping import SkipRefusal, skip_today
 from bot.replies import join_labels, send_private
 from bot.schedule.engine import Occurrence
 from bot.schedule.errors import TransientDeliveryError
@@ -89,6 +92,12 @@ class ReviewButton(PersistentButton, custom_id=custom_ids.SUGGESTION_REVIEW):
         await interaction.response.edit_message(
             content=line, embeds=embeds, view=view, allowed_mentions=discord.AllowedMentions.none()
         )
+
+
+def theme_name(bot: HearthBot, theme_id: str) -> str:
+    """Return the name a theme shows; a server's own suggested prompts have a theme of their own."""
+    theme = bot.content.prompts.themes.get(theme_id)
+    return theme.name if theme else bot.content.daily_prompts("card.custom_theme_name")
 
 
 def theme_label(bot: HearthBot, suggestion: Suggestion) -> str:
@@ -174,6 +183,55 @@ class Prompts(commands.Cog):
         else:
             upcoming = await next_prompt_time(self.bot, config)
             await send_private(interaction, texts("prompt.now_already", channel=channel, next=when(upcoming)))
+
+    @prompt.command(name="skip", description="Replace today's prompt with another, once (Manage Server)")
+    @admin_only()
+    async def skip(self, interaction: discord.Interaction[HearthBot]) -> None:
+        """Show another prompt on today's card, unless it was skipped or answered already."""
+        guild = guild_of(interaction)
+        texts = self.bot.content.daily_prompts
+        config = await current_config(self.bot, guild.id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            outcome = await skip_today(self.bot, config)
+        except ChannelUnavailableError as error:
+            raise MissingPermissionsError(
+                texts("prompt.skip_card_unavailable", channel=f"<#{config.channel_id}>", reason=error.reason)
+            ) from None
+        except TransientDeliveryError:
+            raise InvalidInputError(texts("prompt.skip_failed")) from None
+        if outcome.refusal is None and outcome.post is not None:
+            log.info("Today's prompt skipped by user %s in guild %s", interaction.user.id, guild.id)
+            await send_private(
+                interaction, texts("prompt.skip_done", channel=f"<#{outcome.post.channel_id}>")
+            )
+            return
+        # str.format ignores the values a refusal's text doesn't use.
+        await send_private(
+            interaction,
+            texts(
+                f"prompt.skip_{outcome.refusal or SkipRefusal.NOT_POSTED}",
+                next=when(await next_prompt_time(self.bot, config)),
+                now=self.bot.command_directory.mention("prompt now"),
+            ),
+        )
+
+    @prompt.command(name="history", description="The last 30 prompts here, with their themes")
+    async def history(self, interaction: discord.Interaction[HearthBot]) -> None:
+        """List the server's latest prompts, newest first, only to the person who asked."""
+        guild = guild_of(interaction)
+        texts = self.bot.content.daily_prompts
+        entries = [
+            HistoryEntry(
+                local_date=post.local_date,
+                theme_name=theme_name(self.bot, post.theme),
+                text=await prompt_text_of(self.bot, post.prompt_id),
+                skipped=post.skipped_prompt_id is not None,
+            )
+            for post in await service.recent_posts(self.bot.db, guild.id, HISTORY_LENGTH)
+        ]
+        embed = history_embed(texts, entries, self.bot.command_directory.mention("prompt now"))
+        await send_private(interaction, embed=embed)
 
     @prompt.command(name="pause", description="Stop posting daily prompts (Manage Server)")
     @admin_only()

@@ -19,8 +19,9 @@ from bot.prompts.posting import next_prompt_time, prompt_channel
 from bot.prompts.selection import DepthLimit
 from bot.prompts.service import PromptConfig
 from bot.replies import join_labels, send_private
-from bot.schedule.recurrence import format_local_time
-from bot.transformers import LocalTime, Timezone
+from bot.schedule.days import describe_days
+from bot.schedule.recurrence import format_local_time, mask_to_weekdays
+from bot.transformers import LocalTime, Timezone, Weekdays
 from bot.ui import HEARTH_COLOUR
 from cogs._admin import admin_only, guild_of
 from cogs._gratitude_setup import add_gratitude_setup
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
     from bot.app import HearthBot
 
 PromptTime = app_commands.Transform[time, LocalTime(lambda content: content.daily_prompts, "setup.bad_time")]
+PromptDays = app_commands.Transform[
+    frozenset[int], Weekdays(lambda content: content.daily_prompts, "setup.bad_days")
+]
 PromptZone = app_commands.Transform[
     str, Timezone(lambda content: content.daily_prompts, "setup.bad_timezone")
 ]
@@ -62,6 +66,8 @@ async def config_embed(bot: HearthBot, config: PromptConfig, title: str) -> disc
     )
     embed.add_field(name=texts("setup.label_audience"), value=texts(f"setup.audience_{config.audience}"))
     embed.add_field(name=texts("setup.label_depth"), value=texts(f"setup.depth_{config.depth}"))
+    days = describe_days(mask_to_weekdays(config.weekdays), texts, "setup")
+    embed.add_field(name=texts("setup.label_days"), value=days[:1].upper() + days[1:])
     count = len(await service.circle_members(bot.db, config.guild_id))
     embed.add_field(name=texts("setup.label_circle"), value=circle_size(bot, count))
     resume = bot.command_directory.mention("prompt resume")
@@ -178,6 +184,24 @@ class Setup(commands.Cog):
         await send_private(
             interaction,
             texts("setup.depth_saved", depth=texts(f"setup.depth_{limit.value}"), count=change.suitable),
+        )
+
+    @setup.command(name="days", description="Choose the days of the week the daily prompt comes on")
+    @app_commands.describe(days="every day, weekdays, weekends, or days like mon, wed, fri")
+    @admin_only()
+    async def days(self, interaction: discord.Interaction[HearthBot], days: PromptDays) -> None:
+        """Save the server's prompt days; the schedule follows from its next prompt on."""
+        guild = guild_of(interaction)
+        texts = self.bot.content.daily_prompts
+        config = await service.change_days(self.bot.db, guild.id, days, self.bot.clock.now())
+        if config is None:
+            raise NotFoundError(
+                texts("setup.not_configured", setup=self.bot.command_directory.mention("setup prompts"))
+            )
+        upcoming = await next_prompt_time(self.bot, config)
+        shown = "-" if upcoming is None else discord.utils.format_dt(upcoming, "F")
+        await send_private(
+            interaction, texts("setup.days_saved", days=describe_days(days, texts, "setup"), next=shown)
         )
 
     @setup.command(name="show", description="Show this server's Hearth configuration")

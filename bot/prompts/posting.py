@@ -36,6 +36,7 @@ from bot.schedule.kinds import OwnerKey, ScheduleKind
 from bot.schedule.recurrence import (
     Recurrence,
     local_date_of,
+    mask_to_weekdays,
     next_occurrence,
     occurrence_on,
     parse_local_time,
@@ -59,7 +60,11 @@ def owner_key(guild_id: int) -> OwnerKey:
 
 def recurrence_of(config: PromptConfig) -> Recurrence:
     """Return the daily recurrence a configuration describes."""
-    return Recurrence(timezone=config.timezone, local_time=parse_local_time(config.local_time))
+    return Recurrence(
+        timezone=config.timezone,
+        local_time=parse_local_time(config.local_time),
+        weekdays=mask_to_weekdays(config.weekdays),
+    )
 
 
 async def prompt_channel(bot: HearthBot, guild_id: int, channel_id: int) -> discord.TextChannel:

@@ -18,6 +18,7 @@ from bot.db.repos.prompt_posts import PromptPost as PromptPost
 from bot.db.repos.suggestions import Suggestion as Suggestion
 from bot.db.repos.suggestions import SuggestionStatus as SuggestionStatus
 from bot.prompts.posting import save_schedule
+from bot.schedule.recurrence import weekdays_to_mask
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,26 @@ async def configure(db: Database, config: PromptConfig, now: datetime) -> Prompt
         await save_schedule(tx, saved, now)
     log.info("Daily prompts set up in guild %s by user %s", saved.guild_id, saved.configured_by)
     return saved
+
+
+async def change_days(
+    db: Database, guild_id: int, weekdays: frozenset[int], now: datetime
+) -> PromptConfig | None:
+    """Set the weekdays a server's prompt comes on, with its schedule; None if prompts aren't set up."""
+    async with db.transaction() as tx:
+        if not await prompt_config.set_weekdays(tx, guild_id, weekdays_to_mask(weekdays), now):
+            return None
+        changed = await prompt_config.get(tx, guild_id)
+        if changed is None:
+            return None
+        await save_schedule(tx, changed, now)
+    log.info("Daily prompt days of guild %s changed", guild_id)
+    return changed
+
+
+async def recent_posts(db: Database, guild_id: int, limit: int) -> list[PromptPost]:
+    """Return the server's last ``limit`` posts, newest first (prompts and themes; no answers)."""
+    return await prompt_posts.recent(db, guild_id, limit)
 
 
 async def post_for_date(db: Database, guild_id: int, local_date: date) -> PromptPost | None:

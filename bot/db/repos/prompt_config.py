@@ -25,6 +25,8 @@ class PromptConfig:
     configured_by: int
     # Set only by set_depth (/setup depth): re-running /setup prompts keeps a server's depth.
     depth: str = "all"
+    # Set only by set_weekdays (/setup days), likewise kept: a mask with bit 0 for Monday.
+    weekdays: int = 0b1111111
 
 
 def _from_row(row: Row) -> PromptConfig:
@@ -41,19 +43,21 @@ def _from_row(row: Row) -> PromptConfig:
         paused_reason=None if row["paused_reason"] is None else str(row["paused_reason"]),
         configured_by=int(row["configured_by"]),
         depth=str(row["depth"]),
+        weekdays=int(row["weekdays"]),
     )
 
 
 async def save(db: Database | Transaction, config: PromptConfig, now: datetime) -> PromptConfig:
     """Create or replace a server's configuration and return it as stored (joins an open transaction).
 
-    A new row takes ``config.depth``; an existing row keeps its depth, which only set_depth changes.
+    A new row takes ``config.depth`` and ``config.weekdays``; an existing row keeps them, as only
+    set_depth and set_weekdays change them.
     """
     async with atomic(db) as tx:
         await tx.execute(
             "INSERT INTO prompt_configs (guild_id, channel_id, local_time, timezone, ping_role_id, threads,"
-            " audience, paused, paused_reason, configured_by, depth, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " audience, paused, paused_reason, configured_by, depth, weekdays, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id,"
             " local_time = excluded.local_time, timezone = excluded.timezone,"
             " ping_role_id = excluded.ping_role_id, threads = excluded.threads, audience = excluded.audience,"
@@ -71,6 +75,7 @@ async def save(db: Database | Transaction, config: PromptConfig, now: datetime) 
                 config.paused_reason,
                 config.configured_by,
                 config.depth,
+                config.weekdays,
                 to_unix(now),
             ),
         )
@@ -102,6 +107,15 @@ async def set_depth(db: Database, guild_id: int, depth: str, now: datetime) -> b
     changed = await db.execute(
         "UPDATE prompt_configs SET depth = ?, updated_at = ? WHERE guild_id = ?",
         (depth, to_unix(now), guild_id),
+    )
+    return changed == 1
+
+
+async def set_weekdays(db: Database | Transaction, guild_id: int, mask: int, now: datetime) -> bool:
+    """Set the weekdays a server's prompt comes on (bit 0 = Monday); return whether the server exists."""
+    changed = await db.execute(
+        "UPDATE prompt_configs SET weekdays = ?, updated_at = ? WHERE guild_id = ?",
+        (mask, to_unix(now), guild_id),
     )
     return changed == 1
 

@@ -24,6 +24,8 @@ class PromptPost:
     posted_at: datetime
     revealed_at: datetime | None
     reveal_message_id: int | None
+    # The prompt the card showed before /prompt skip replaced it; None if the day was never skipped.
+    skipped_prompt_id: str | None = None
 
     @property
     def revealed(self) -> bool:
@@ -45,6 +47,7 @@ def _from_row(row: Row) -> PromptPost:
         posted_at=from_unix(int(row["posted_at"])),
         revealed_at=None if row["revealed_at"] is None else from_unix(int(row["revealed_at"])),
         reveal_message_id=None if row["reveal_message_id"] is None else int(row["reveal_message_id"]),
+        skipped_prompt_id=None if row["skipped_prompt_id"] is None else str(row["skipped_prompt_id"]),
     )
 
 
@@ -118,6 +121,40 @@ async def history(db: Database, guild_id: int) -> list[PromptPost]:
         "SELECT * FROM prompt_posts WHERE guild_id = ? ORDER BY local_date, id", (guild_id,)
     )
     return [_from_row(row) for row in rows]
+
+
+async def recent(db: Database, guild_id: int, limit: int) -> list[PromptPost]:
+    """Return a server's last ``limit`` posts, newest first."""
+    rows = await db.fetch_all(
+        "SELECT * FROM prompt_posts WHERE guild_id = ? ORDER BY local_date DESC, id DESC LIMIT ?",
+        (guild_id, limit),
+    )
+    return [_from_row(row) for row in rows]
+
+
+async def replace_prompt(db: Database, post: PromptPost, prompt_id: str, theme: str) -> bool:
+    """Swap a day's prompt for another, once; return False if it was skipped, answered or passed already.
+
+    One statement, so of two admins skipping at once only one replaces it, and an answer or a
+    pass that arrived first keeps its prompt.
+    """
+    changed = await db.execute(
+        "UPDATE prompt_posts SET skipped_prompt_id = prompt_id, prompt_id = ?, theme = ?"
+        " WHERE id = ? AND prompt_id = ? AND skipped_prompt_id IS NULL AND revealed_at IS NULL"
+        " AND NOT EXISTS (SELECT 1 FROM prompt_answers WHERE post_id = prompt_posts.id)"
+        " AND NOT EXISTS (SELECT 1 FROM prompt_passes WHERE post_id = prompt_posts.id)",
+        (prompt_id, theme, post.id, post.prompt_id),
+    )
+    return changed == 1
+
+
+async def restore_prompt(db: Database, post: PromptPost) -> None:
+    """Undo replace_prompt when the card could not be changed, so the day keeps the prompt it shows."""
+    await db.execute(
+        "UPDATE prompt_posts SET prompt_id = skipped_prompt_id, theme = ?, skipped_prompt_id = NULL"
+        " WHERE id = ? AND skipped_prompt_id = ?",
+        (post.theme, post.id, post.prompt_id),
+    )
 
 
 async def claim_reveal(db: Database, post_id: int, now: datetime) -> bool:

@@ -1,4 +1,4 @@
-"""Weekday sets for scheduled check-ins: parsed kindly, said back in words."""
+"""Weekday sets for recurring schedules: parsed kindly, said back in each feature's words."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.checkins.days import day_choices, describe_days, encode_days, parse_days
-from bot.content.checkins import CheckinContent
+from bot.content.library import load_content
+from bot.schedule.days import day_choices, describe_days, encode_days, parse_days
 from bot.schedule.recurrence import ALL_WEEKDAYS
 
 
@@ -43,13 +43,13 @@ def test_encode_days_round_trips(days: frozenset[int]) -> None:
     assert parse_days(encode_days(days)) == days
 
 
-def test_describe_days_reads_naturally(content: CheckinContent) -> None:
+def test_describe_days_reads_naturally() -> None:
     """Sets are named; other days are listed with "and"."""
-    texts = content.texts
-    assert describe_days(ALL_WEEKDAYS, texts) == "every day"
-    assert describe_days(frozenset(range(5)), texts) == "on weekdays"
-    assert describe_days(frozenset({0, 4}), texts) == "on Monday and Friday"
-    assert describe_days(frozenset({0, 2, 4}), texts) == "on Monday, Wednesday and Friday"
+    texts = load_content().checkins.texts
+    assert describe_days(ALL_WEEKDAYS, texts, "schedule") == "every day"
+    assert describe_days(frozenset(range(5)), texts, "schedule") == "on weekdays"
+    assert describe_days(frozenset({0, 4}), texts, "schedule") == "on Monday and Friday"
+    assert describe_days(frozenset({0, 2, 4}), texts, "schedule") == "on Monday, Wednesday and Friday"
 
 
 def test_day_choices_offer_common_sets_and_what_was_typed() -> None:
@@ -59,3 +59,10 @@ def test_day_choices_offer_common_sets_and_what_was_typed() -> None:
     assert day_choices("mon tue")[0] == ("Monday, Tuesday", "mon,tue")
     assert day_choices("zzz") == []
     assert len(day_choices("")) <= 25
+
+
+def test_prompt_days_read_in_the_prompts_own_words() -> None:
+    """/setup days says the days back with the daily prompt texts."""
+    texts = load_content().daily_prompts
+    assert describe_days(ALL_WEEKDAYS, texts, "setup") == "every day"
+    assert describe_days(frozenset({1, 3}), texts, "setup") == "on Tuesday and Thursday"
