@@ -20,7 +20,7 @@ from bot.prompts.answering import (
     submit_answer,
 )
 from bot.prompts.posting import CardButtons, prompt_text_of
-from bot.prompts.service import post_for_date
+from bot.prompts.service import PromptPost, post_for_date
 from bot.replies import send_private
 from bot.ui import HearthModal, PersistentButton, persistent_view
 
@@ -42,6 +42,8 @@ def outcome_text(bot: HearthBot, outcome: AnswerOutcome) -> str:
         return texts(key, place=outcome.place or "-")
     if outcome.result is PassResult.ALREADY:
         return texts(key, answer=directory.mention("prompt answer"))
+    if outcome.result is AnswerResult.PROMPT_CHANGED:
+        return texts(key, answer=directory.mention("prompt answer"))
     if outcome.result in (AnswerResult.ALONE, PassResult.WITHDRAWN):
         return texts(key)
     return texts(key, answered=outcome.answered, total=outcome.total)
@@ -50,11 +52,13 @@ def outcome_text(bot: HearthBot, outcome: AnswerOutcome) -> str:
 class AnswerModal(HearthModal):
     """The private answer form: one paragraph, 1-1500 characters, for one post."""
 
-    def __init__(self, bot: HearthBot, post_id: int, prompt_text: str, existing: str | None) -> None:
+    def __init__(self, bot: HearthBot, post: PromptPost, prompt_text: str, existing: str | None) -> None:
         texts = bot.content.daily_prompts
         super().__init__(title=texts("answer.modal_title"), form="answer")
         self.bot = bot
-        self.post_id = post_id
+        self.post_id = post.id
+        # The prompt this form shows: if /prompt skip replaces it before the submit, nothing is saved.
+        self.prompt_id = post.prompt_id
         self.answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
             custom_id=ANSWER_FIELD_ID,
             style=discord.TextStyle.paragraph,
@@ -74,14 +78,18 @@ class AnswerModal(HearthModal):
         text = self.answer.value
         # Revealing posts messages, which can take longer than the 3 s an interaction allows.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        outcome = await submit_answer(self.bot, self.post_id, interaction.user.id, text)
-        await send_private(interaction, outcome_text(self.bot, outcome))
+        outcome = await submit_answer(self.bot, self.post_id, interaction.user.id, text, self.prompt_id)
+        reply = outcome_text(self.bot, outcome)
+        if outcome.result is AnswerResult.PROMPT_CHANGED:
+            # Only its author sees this reply: their words come back so that nothing they wrote is lost.
+            reply += "\n\n" + "\n".join(f"> {line}" for line in text.strip().splitlines())
+        await send_private(interaction, reply, allowed_mentions=discord.AllowedMentions.none())
 
 
 async def answer_form(bot: HearthBot, guild_id: int, user_id: int) -> AnswerModal:
     """Return the answer form for the server's open prompt, or raise a kind error."""
     post, existing = await answerable_post(bot, guild_id, user_id)
-    return AnswerModal(bot, post.id, await prompt_text_of(bot, post.prompt_id), existing)
+    return AnswerModal(bot, post, await prompt_text_of(bot, post.prompt_id), existing)
 
 
 async def post_of_card(bot: HearthBot, guild_id: int, day: int) -> int:

@@ -104,6 +104,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "answer.already_shared": frozenset(),
     "answer.empty": frozenset(),
     "answer.too_long": frozenset({"length", "limit"}),
+    "answer.prompt_changed": frozenset({"answer"}),
     "setup.need_manage_server": frozenset(),
     "setup.bad_timezone": frozenset({"timezone"}),
     "setup.bad_time": frozenset({"problem"}),

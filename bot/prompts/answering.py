@@ -36,6 +36,8 @@ class AnswerResult(StrEnum):
     ALONE = "alone"
     REVEALED = "revealed"
     ADDED = "added"
+    # /prompt skip changed the day's prompt while the form was open: nothing was saved.
+    PROMPT_CHANGED = "prompt_changed"
 
 
 class PassResult(StrEnum):
@@ -104,25 +106,53 @@ async def _require_member(bot: HearthBot, guild_id: int, user_id: int) -> None:
         )
 
 
-async def submit_answer(bot: HearthBot, post_id: int, user_id: int, text: str) -> AnswerOutcome:
-    """Save someone's answer (taking back a pass), then reveal or add to the reveal when it is due."""
+class _PromptChangedError(Exception):
+    """Rolls back an answer written to a prompt the day no longer shows."""
+
+
+async def submit_answer(
+    bot: HearthBot, post_id: int, user_id: int, text: str, prompt_id: str | None = None
+) -> AnswerOutcome:
+    """Save someone's answer (taking back a pass), then reveal or add to the reveal when it is due.
+
+    ``prompt_id`` is the prompt the form showed: an answer to a prompt that was skipped since is
+    not saved under the new one (PROMPT_CHANGED).
+    """
     cleaned = validated_answer(bot, text)
     post = await open_post(bot, post_id, user_id)
     had_answer = await answers.get(bot.db, bot.cipher, post.id, user_id) is not None
+    try:
+        saved = await _save_answer(bot, post, user_id, cleaned, prompt_id)
+    except _PromptChangedError:
+        return AnswerOutcome(AnswerResult.PROMPT_CHANGED, 0, 0)
+    if not saved:
+        raise InvalidInputError(bot.content.daily_prompts("answer.already_shared"))
+    return await _after_answer(bot, post, user_id, had_answer)
+
+
+async def _save_answer(
+    bot: HearthBot, post: PromptPost, user_id: int, text: str, prompt_id: str | None
+) -> bool:
+    """Store the answer and take back a pass in one transaction; False if it was shown already."""
     async with bot.db.transaction() as tx:
+        if not await prompt_posts.mark_responded_in(tx, post.id, prompt_id):
+            raise _PromptChangedError
         saved = await answers.save(
             tx,
             bot.cipher,
             post_id=post.id,
             guild_id=post.guild_id,
             user_id=user_id,
-            text=cleaned,
+            text=text,
             now=bot.clock.now(),
         )
         if saved:
             await passes.remove_in(tx, post.id, user_id)
-    if not saved:
-        raise InvalidInputError(bot.content.daily_prompts("answer.already_shared"))
+    return saved
+
+
+async def _after_answer(bot: HearthBot, post: PromptPost, user_id: int, had_answer: bool) -> AnswerOutcome:
+    """Reveal, add to the reveal, or say how far the circle is, once an answer was saved."""
     log.info("Saved an answer of user %s to post %s", user_id, post.id)
     post = await prompt_posts.get(bot.db, post.id) or post
     progress = await circle_progress(bot, post)
@@ -148,6 +178,7 @@ async def pass_prompt(bot: HearthBot, post_id: int, user_id: int) -> AnswerOutco
     if post.revealed:
         raise InvalidInputError(bot.content.daily_prompts("answer.pass_too_late"))
     async with bot.db.transaction() as tx:
+        await prompt_posts.mark_responded_in(tx, post.id)
         withdrawn = await answers.delete_unshared_in(tx, post.id, user_id)
         added = await passes.add_in(
             tx, post_id=post.id, guild_id=post.guild_id, user_id=user_id, now=bot.clock.now()

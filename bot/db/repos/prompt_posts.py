@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.db.database import Database, Row
+from bot.db.database import Database, Row, Transaction
 from bot.db.timestamps import from_unix, to_unix
 
 
@@ -135,16 +135,31 @@ async def recent(db: Database, guild_id: int, limit: int) -> list[PromptPost]:
 async def replace_prompt(db: Database, post: PromptPost, prompt_id: str, theme: str) -> bool:
     """Swap a day's prompt for another, once; return False if it was skipped, answered or passed already.
 
-    One statement, so of two admins skipping at once only one replaces it, and an answer or a
-    pass that arrived first keeps its prompt.
+    One statement, so of two admins skipping at once only one replaces it, and a day that an
+    answer or a pass reached first (mark_responded_in) keeps its prompt.
     """
     changed = await db.execute(
         "UPDATE prompt_posts SET skipped_prompt_id = prompt_id, prompt_id = ?, theme = ?"
-        " WHERE id = ? AND prompt_id = ? AND skipped_prompt_id IS NULL AND revealed_at IS NULL"
-        " AND NOT EXISTS (SELECT 1 FROM prompt_answers WHERE post_id = prompt_posts.id)"
-        " AND NOT EXISTS (SELECT 1 FROM prompt_passes WHERE post_id = prompt_posts.id)",
+        " WHERE id = ? AND prompt_id = ? AND skipped_prompt_id IS NULL AND responded = 0"
+        " AND revealed_at IS NULL",
         (prompt_id, theme, post.id, post.prompt_id),
     )
+    return changed == 1
+
+
+async def mark_responded_in(tx: Transaction, post_id: int, prompt_id: str | None = None) -> bool:
+    """Mark that someone answered or passed, in their transaction; False if the prompt changed.
+
+    ``prompt_id`` is the prompt the person saw (None for a pass). Taking the row here orders an
+    answer and a skip of the same day: whichever comes second sees the other (the answer sees the
+    new prompt, the skip sees the answer).
+    """
+    if prompt_id is None:
+        changed = await tx.execute("UPDATE prompt_posts SET responded = 1 WHERE id = ?", (post_id,))
+    else:
+        changed = await tx.execute(
+            "UPDATE prompt_posts SET responded = 1 WHERE id = ? AND prompt_id = ?", (post_id, prompt_id)
+        )
     return changed == 1
 
 
