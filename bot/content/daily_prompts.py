@@ -167,7 +167,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "prompt.channel_unavailable": frozenset({"reason"}),
     "prompt.skip_done": frozenset({"channel"}),
     "prompt.skip_not_posted": frozenset({"next", "now"}),
-    "prompt.skip_already": frozenset({"next"}),
+    "prompt.skip_already_skipped": frozenset({"next"}),
     "prompt.skip_answered": frozenset(),
     "prompt.skip_no_other": frozenset(),
     "prompt.skip_card_unavailable": frozenset({"channel", "reason"}),

@@ -13,8 +13,9 @@ from bot.content.places import PLACE_LIMITS, Place
 from bot.ui import HEARTH_COLOUR
 
 HISTORY_LENGTH = 30
-# A line's prompt text is cut to this, so 30 lines with their dates and themes stay in one description.
-LINE_TEXT_LIMIT = 80
+# The most of a prompt's words a line shows; with 30 lines each gets its share of the description.
+LINE_TEXT_LIMIT = 100
+MIN_LINE_TEXT = 24
 
 
 @dataclass(frozen=True)
@@ -36,20 +37,24 @@ def shortened(text: str, limit: int = LINE_TEXT_LIMIT) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
-def history_line(texts: DailyPromptTexts, entry: HistoryEntry) -> str:
-    """Render one day of the history."""
-    words = (
-        discord.utils.escape_markdown(shortened(entry.text)) if entry.text else texts("prompt.history_gone")
-    )
-    if entry.skipped:
-        words = f"{words} {texts('prompt.history_skipped')}"
+def history_line(texts: DailyPromptTexts, entry: HistoryEntry, share: int = LINE_TEXT_LIMIT * 2) -> str:
+    """Render one day of the history in about ``share`` characters, cutting the prompt's words to fit."""
+    note = f" {texts('prompt.history_skipped')}" if entry.skipped else ""
     day = entry.local_date
-    return texts(
-        "prompt.history_line",
-        date=f"{day:%a} {day.day} {day:%b} {day.year}",
-        theme=discord.utils.escape_markdown(entry.theme_name),
-        text=words,
-    )
+
+    def line(words: str) -> str:
+        return texts(
+            "prompt.history_line",
+            date=f"{day:%a} {day.day} {day:%b}",
+            theme=discord.utils.escape_markdown(entry.theme_name),
+            text=words + note,
+        )
+
+    if not entry.text:
+        return line(texts("prompt.history_gone"))
+    room = min(LINE_TEXT_LIMIT, max(MIN_LINE_TEXT, share - len(line(""))))
+    # Escaping adds backslashes, so the words are cut first and escaped after.
+    return line(discord.utils.escape_markdown(shortened(entry.text, room)))
 
 
 def history_embed(
@@ -58,11 +63,14 @@ def history_embed(
     """Render the history newest first; lines that would pass the description limit are left off."""
     if not entries:
         return discord.Embed(description=texts("prompt.history_empty", now=now_mention), colour=HEARTH_COLOUR)
+    limit = PLACE_LIMITS[Place.EMBED_DESCRIPTION]
+    share = limit // len(entries) - 1
     lines: list[str] = []
     length = 0
     for entry in entries:
-        line = history_line(texts, entry)
-        if length + len(line) + 1 > PLACE_LIMITS[Place.EMBED_DESCRIPTION]:
+        line = history_line(texts, entry, share)
+        # Only theme names far longer than the library's could need this; the newest days stay.
+        if length + len(line) + 1 > limit:
             break
         lines.append(line)
         length += len(line) + 1

@@ -194,3 +194,58 @@ async def test_suggestions_review_flow(db: Database) -> None:
     assert [item.id for item in pending] == [second.id]
     got = await suggestions.get(db, second.id)
     assert got is not None and got.theme is None
+
+
+async def test_a_day_is_skipped_once_and_only_before_anyone_responds(db: Database) -> None:
+    """replace_prompt swaps the prompt once; a second skip, or one after an answer, changes nothing."""
+    today = date(2026, 11, 27)
+    post = await prompt_posts.get(db, await add_post(db, today))
+    assert post is not None
+    assert await prompt_posts.replace_prompt(db, post, "validation-02", "validation")
+    assert not await prompt_posts.replace_prompt(db, post, "boundaries-03", "boundaries")
+    skipped = await prompt_posts.get(db, post.id)
+    assert skipped is not None
+    assert (skipped.prompt_id, skipped.theme, skipped.skipped_prompt_id) == (
+        "validation-02",
+        "validation",
+        "empathy-01",
+    )
+    # A card that could not be changed puts the day back as it was.
+    await prompt_posts.restore_prompt(db, post)
+    restored = await prompt_posts.get(db, post.id)
+    assert restored is not None and (restored.prompt_id, restored.skipped_prompt_id) == ("empathy-01", None)
+
+    answered = await prompt_posts.get(db, await add_post(db, today + timedelta(days=1)))
+    assert answered is not None
+    async with db.transaction() as tx:
+        assert await prompt_posts.mark_responded_in(tx, answered.id, "empathy-01")
+    assert not await prompt_posts.replace_prompt(db, answered, "validation-02", "validation")
+
+
+async def test_an_answer_to_a_skipped_prompt_does_not_take_the_day(db: Database) -> None:
+    """mark_responded_in refuses the prompt a form showed once a skip replaced it; a pass needs none."""
+    post = await prompt_posts.get(db, await add_post(db, date(2026, 11, 27)))
+    assert post is not None
+    assert await prompt_posts.replace_prompt(db, post, "validation-02", "validation")
+    async with db.transaction() as tx:
+        assert not await prompt_posts.mark_responded_in(tx, post.id, "empathy-01")
+        assert await prompt_posts.mark_responded_in(tx, post.id, "validation-02")
+        assert await prompt_posts.mark_responded_in(tx, post.id)
+
+
+async def test_recent_posts_are_newest_first_and_limited(db: Database) -> None:
+    """recent returns the last N days, newest first."""
+    start = date(2026, 11, 1)
+    for offset in range(5):
+        await add_post(db, start + timedelta(days=offset), prompt_id=f"empathy-0{offset + 1}")
+    recent = await prompt_posts.recent(db, GUILD, 3)
+    assert [post.local_date.day for post in recent] == [5, 4, 3]
+
+
+async def test_prompt_days_are_kept_when_setup_runs_again(db: Database) -> None:
+    """set_weekdays changes the days; saving the configuration again keeps them, as with depth."""
+    await prompt_config.save(db, make_config(), NOW)
+    assert await prompt_config.set_weekdays(db, GUILD, 0b0011111, NOW)
+    again = await prompt_config.save(db, make_config(local_time="08:00"), NOW)
+    assert (again.weekdays, again.local_time) == (0b0011111, "08:00")
+    assert not await prompt_config.set_weekdays(db, GUILD + 1, 0b0011111, NOW)
