@@ -121,6 +121,21 @@ def dm_error(error: BaseException) -> PermanentDeliveryError | TransientDelivery
     return PermanentDeliveryError(f"DM refused ({_code_of(error)})")
 
 
+async def text_channel(client: discord.Client, guild_id: int, channel_id: int) -> discord.TextChannel:
+    """Return a server's text channel, from the cache or Discord, or raise a delivery error."""
+    # Looking in the one guild: Client.get_channel scans every guild, which adds up in a fan-out.
+    guild = client.get_guild(guild_id)
+    channel: object = None if guild is None else guild.get_channel(channel_id)
+    if channel is None:
+        try:
+            channel = await client.fetch_channel(channel_id)
+        except SEND_FAILURES as error:
+            raise channel_error(error) from error
+    if not isinstance(channel, discord.TextChannel):
+        raise ChannelUnavailableError("not a text channel")
+    return channel
+
+
 async def send_dm(
     client: discord.Client, db: Database, user_id: int, now: datetime, **send: Any
 ) -> discord.Message:

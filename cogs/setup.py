@@ -10,12 +10,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.content.prompts import Audience
-from bot.delivery import ChannelUnavailableError
+from bot.delivery import ChannelUnavailableError, text_channel
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError
 from bot.prompts import service
 from bot.prompts.depth import change_depth
 from bot.prompts.permissions import bot_permissions_in, missing_permissions
-from bot.prompts.posting import next_prompt_time, prompt_channel
+from bot.prompts.posting import next_prompt_time
 from bot.prompts.selection import DepthLimit
 from bot.prompts.service import PromptConfig
 from bot.replies import join_labels, send_private
@@ -230,7 +230,7 @@ class Setup(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         lines: list[str] = []
         try:
-            channel = await prompt_channel(self.bot, config.guild_id, config.channel_id)
+            channel = await text_channel(self.bot, config.guild_id, config.channel_id)
         except ChannelUnavailableError:
             lines.append(texts("setup.check_gone", setup=directory.mention("setup prompts")))
         else:

@@ -10,7 +10,14 @@ import discord
 
 from bot.db.repos import gratitude
 from bot.db.repos.gratitude import Card, GratitudeConfig
-from bot.delivery import SEND_FAILURES, ChannelUnavailableError, DmUndeliverableError, channel_error, send_dm
+from bot.delivery import (
+    SEND_FAILURES,
+    ChannelUnavailableError,
+    DmUndeliverableError,
+    channel_error,
+    send_dm,
+    text_channel,
+)
 from bot.gratitude.cards import build_card_embed, card_content, card_link, card_mentions
 from bot.prompts.permissions import bot_permissions_in, missing_permissions
 
@@ -28,16 +35,9 @@ class CardRemovalError(Exception):
     """Discord did not delete a card's message; the card was kept."""
 
 
-async def gratitude_channel(bot: HearthBot, channel_id: int) -> discord.TextChannel:
+async def gratitude_channel(bot: HearthBot, guild_id: int, channel_id: int) -> discord.TextChannel:
     """Return the gratitude channel if the bot can post cards there, else raise a delivery error."""
-    channel = bot.get_channel(channel_id)
-    if channel is None:
-        try:
-            channel = await bot.fetch_channel(channel_id)
-        except SEND_FAILURES as error:
-            raise channel_error(error) from error
-    if not isinstance(channel, discord.TextChannel):
-        raise ChannelUnavailableError("not a text channel")
+    channel = await text_channel(bot, guild_id, channel_id)
     missing = missing_permissions(bot_permissions_in(channel), threads=False)
     if missing:
         raise ChannelUnavailableError(f"missing permissions ({', '.join(missing)})", missing=missing)
@@ -76,7 +76,7 @@ async def post_card(
     TransientDeliveryError; on any of them nothing is posted or kept.
     """
     config = await require_config(bot, guild_id)
-    channel = await gratitude_channel(bot, config.channel_id)
+    channel = await gratitude_channel(bot, config.guild_id, config.channel_id)
     card = await gratitude.add_card(
         bot.db,
         guild_id=guild_id,

@@ -166,7 +166,7 @@ async def deliver_digest(bot: HearthBot, occurrence: Occurrence) -> None:
         week_end=end,
     )
     try:
-        channel = await gratitude_channel(bot, config.channel_id)
+        channel = await gratitude_channel(bot, config.guild_id, config.channel_id)
         try:
             # The occurrence key as nonce: Discord drops a re-sent duplicate after a crash.
             await channel.send(

@@ -17,7 +17,7 @@ from bot.db.repos.prompt_config import PromptConfig
 from bot.db.repos.prompt_posts import PromptPost
 from bot.db.repos.schedules import Schedule
 from bot.db.repos.suggestions import SuggestionStatus
-from bot.delivery import SEND_FAILURES, ChannelUnavailableError, channel_error, reason_of
+from bot.delivery import SEND_FAILURES, ChannelUnavailableError, channel_error, reason_of, text_channel
 from bot.prompts.cards import build_prompt_card, ping_line, theme_of, thread_name
 from bot.prompts.permissions import bot_permissions_in, missing_permissions
 from bot.prompts.reveal import close_post
@@ -65,21 +65,6 @@ def recurrence_of(config: PromptConfig) -> Recurrence:
         local_time=parse_local_time(config.local_time),
         weekdays=mask_to_weekdays(config.weekdays),
     )
-
-
-async def prompt_channel(bot: HearthBot, guild_id: int, channel_id: int) -> discord.TextChannel:
-    """Return the prompt channel, from the cache or Discord, or raise a delivery error."""
-    # Looking in the one guild: Client.get_channel scans every guild, which adds up in a fan-out.
-    guild = bot.get_guild(guild_id)
-    channel: object = None if guild is None else guild.get_channel(channel_id)
-    if channel is None:
-        try:
-            channel = await bot.fetch_channel(channel_id)
-        except SEND_FAILURES as error:
-            raise channel_error(error) from error
-    if not isinstance(channel, discord.TextChannel):
-        raise ChannelUnavailableError("not a text channel")
-    return channel
 
 
 async def candidates_for(bot: HearthBot, guild_id: int, audience: Audience) -> list[Prompt]:
@@ -150,7 +135,7 @@ async def _post(
     bot: HearthBot, config: PromptConfig, local_date: date, nonce: str | None, buttons: CardButtons | None
 ) -> PromptPost:
     """Send the card (and open its thread), then record the post."""
-    channel = await prompt_channel(bot, config.guild_id, config.channel_id)
+    channel = await text_channel(bot, config.guild_id, config.channel_id)
     missing = missing_permissions(bot_permissions_in(channel), threads=config.threads)
     if missing:
         raise ChannelUnavailableError(f"missing permissions ({', '.join(missing)})", missing=missing)
@@ -373,7 +358,7 @@ async def pause_prompts(bot: HearthBot, guild_id: int, reason: str) -> None:
 
 async def resume_prompts(bot: HearthBot, config: PromptConfig) -> PromptConfig:
     """Resume a server's prompts once its channel works again; raise ChannelUnavailableError if it doesn't."""
-    channel = await prompt_channel(bot, config.guild_id, config.channel_id)
+    channel = await text_channel(bot, config.guild_id, config.channel_id)
     missing = missing_permissions(bot_permissions_in(channel), threads=config.threads)
     if missing:
         raise ChannelUnavailableError(f"missing permissions ({', '.join(missing)})", missing=missing)

@@ -11,9 +11,9 @@ from bot.content.prompts import Audience, Prompt
 from bot.db.repos import prompt_posts
 from bot.db.repos.prompt_config import PromptConfig
 from bot.db.repos.prompt_posts import PromptPost
-from bot.delivery import SEND_FAILURES, ChannelUnavailableError, channel_error
+from bot.delivery import SEND_FAILURES, ChannelUnavailableError, channel_error, text_channel
 from bot.prompts.cards import build_prompt_card, theme_of
-from bot.prompts.posting import candidates_for, prompt_channel, recurrence_of
+from bot.prompts.posting import candidates_for, recurrence_of
 from bot.prompts.selection import DepthLimit, PastPost, choose_prompt, selection_rng
 from bot.schedule.recurrence import local_date_of
 
@@ -84,7 +84,7 @@ async def skip_today(bot: HearthBot, config: PromptConfig) -> SkipOutcome:
     try:
         if post.message_id is None:
             raise ChannelUnavailableError("the card's message is unknown")
-        channel = await prompt_channel(bot, config.guild_id, post.channel_id)
+        channel = await text_channel(bot, config.guild_id, post.channel_id)
         # Only the embed changes: the buttons are the day's, and nobody is pinged again.
         await channel.get_partial_message(post.message_id).edit(embed=card)
     except BaseException as error:

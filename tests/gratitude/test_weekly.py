@@ -80,6 +80,8 @@ class StandIn:
         guild.id = GUILD
         guild.name = "Home"
         guild.get_member.return_value = None
+        # Channels are looked up in their guild (bot/delivery.py text_channel).
+        guild.get_channel.side_effect = self.get_channel
         self.guild = guild
 
     async def _send(self, **kwargs: Any) -> Any:
