@@ -20,9 +20,9 @@ import discord
 from discord import app_commands
 
 from bot.errors import InvalidInputError
-from bot.prompts.timezones import resolve_timezone, search_timezones
 from bot.schedule.days import day_choices, parse_days
 from bot.schedule.recurrence import echo, parse_local_time
+from bot.timezones import resolve_timezone, search_timezones
 
 if TYPE_CHECKING:
     from bot.content.library import Content

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import MissingPermissionsError
-from bot.prompts.permissions import require_manage_guild
+from bot.permissions import require_manage_guild
 
 if TYPE_CHECKING:
     from bot.app import HearthBot

@@ -24,7 +24,7 @@ from bot.gratitude.weekly import (
     next_digest_time,
     server_timezone,
 )
-from bot.prompts.permissions import bot_permissions_in, missing_permissions
+from bot.permissions import bot_permissions_in, missing_permissions
 from bot.replies import join_labels, send_private
 from bot.schedule.recurrence import format_local_time
 from bot.transformers import LocalTime, Timezone

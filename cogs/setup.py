@@ -12,9 +12,9 @@ from discord.ext import commands
 from bot.content.prompts import Audience
 from bot.delivery import ChannelUnavailableError, text_channel
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError
+from bot.permissions import bot_permissions_in, missing_permissions
 from bot.prompts import service
 from bot.prompts.depth import change_depth
-from bot.prompts.permissions import bot_permissions_in, missing_permissions
 from bot.prompts.posting import next_prompt_time
 from bot.prompts.selection import DepthLimit
 from bot.prompts.service import PromptConfig

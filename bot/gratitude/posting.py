@@ -19,7 +19,7 @@ from bot.delivery import (
     text_channel,
 )
 from bot.gratitude.cards import build_card_embed, card_content, card_link, card_mentions
-from bot.prompts.permissions import bot_permissions_in, missing_permissions
+from bot.permissions import bot_permissions_in, missing_permissions
 
 if TYPE_CHECKING:
     from bot.app import HearthBot

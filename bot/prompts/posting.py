@@ -18,8 +18,8 @@ from bot.db.repos.prompt_posts import PromptPost
 from bot.db.repos.schedules import Schedule
 from bot.db.repos.suggestions import SuggestionStatus
 from bot.delivery import SEND_FAILURES, ChannelUnavailableError, channel_error, reason_of, text_channel
+from bot.permissions import bot_permissions_in, missing_permissions
 from bot.prompts.cards import build_prompt_card, ping_line, theme_of, thread_name
-from bot.prompts.permissions import bot_permissions_in, missing_permissions
 from bot.prompts.reveal import close_post
 from bot.prompts.selection import (
     CUSTOM_PREFIX,

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.prompts.timezones import all_timezones, fold, resolve_timezone, search_timezones
 from bot.schedule.recurrence import format_local_time, parse_local_time
+from bot.timezones import all_timezones, fold, resolve_timezone, search_timezones
 
 TIMES = st.builds(time, st.integers(0, 23), st.integers(0, 59))
 SPACES = st.sampled_from(["", " ", "  "])

@@ -1,4 +1,4 @@
-"""Which permissions the bot lacks to post prompts in a channel, and who may configure prompts."""
+"""Which permissions the bot lacks to post in a channel (prompts, cards), and who may configure Hearth."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ THREAD_PERMISSIONS = ("create_public_threads", "send_messages_in_threads")
 
 
 def required_permissions(threads: bool) -> tuple[str, ...]:
-    """Return the permissions posting a prompt needs, with or without a thread."""
+    """Return the permissions posting a prompt or a card needs, with or without a thread."""
     return BASE_PERMISSIONS + THREAD_PERMISSIONS if threads else BASE_PERMISSIONS
 
 

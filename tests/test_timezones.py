@@ -1,7 +1,7 @@
 """Timezone search for autocomplete."""
 
-from bot.prompts.timezones import MAX_CHOICES, all_timezones, search_timezones
 from bot.schedule.recurrence import is_valid_timezone
+from bot.timezones import MAX_CHOICES, all_timezones, search_timezones
 
 
 def test_search_timezones_by_city() -> None:

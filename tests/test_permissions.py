@@ -6,7 +6,7 @@ import discord
 import pytest
 
 from bot.errors import MissingPermissionsError
-from bot.prompts.permissions import (
+from bot.permissions import (
     bot_permissions_in,
     missing_permissions,
     require_manage_guild,
