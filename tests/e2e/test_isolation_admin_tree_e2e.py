@@ -35,6 +35,7 @@ ADMIN_COMMANDS = frozenset(
     {
         "setup prompts",
         "setup depth",
+        "setup days",
         "setup show",
         "setup check",
         "setup gratitude",
@@ -42,11 +43,12 @@ ADMIN_COMMANDS = frozenset(
         "prompt pause",
         "prompt resume",
         "prompt review",
+        "prompt skip",
         "circle remove",
     }
 )
 # Option values that differ from the configuration the test saves, so an unchecked run would show.
-STRING_VALUES = {"time": "21:15", "digest_time": "21:15", "timezone": "Asia/Tokyo"}
+STRING_VALUES = {"time": "21:15", "digest_time": "21:15", "timezone": "Asia/Tokyo", "days": "sun"}
 
 AnyCommand = app_commands.Command[Any, ..., Any] | app_commands.ContextMenu
 
