@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.content.errors import ContentError
 from bot.content.library import load_content
-from bot.content.resources import stale_lines
+from bot.content.resources import stale_lines, unconfirmed_lines
 from bot.db.connect import connect_database
 from bot.db.database import Database, dialect_of, redact_url, sqlite_path_from_url
 from bot.db.migrate import applied_versions, discover_migrations, migrate, migrations_dir
@@ -59,10 +59,11 @@ async def run_offline_check(settings: Settings) -> int:
         f"Content: OK ({len(content.prompts.prompts)} prompts in {len(content.prompts.themes)} themes, "
         f"{len(content.help.sections)} help sections)"
     )
-    for where, line in stale_lines(content.resources, dt.datetime.now(dt.UTC).date()):
-        _say(
-            f"  warning: {line.name} ({where}) was last verified {line.verified.isoformat()}: check it again"
-        )
+    for where, line, verified in stale_lines(content.resources, dt.datetime.now(dt.UTC).date()):
+        _say(f"  warning: {line.name} ({where}) was last verified {verified.isoformat()}: check it again")
+    unconfirmed = unconfirmed_lines(content.resources)
+    if unconfirmed:
+        _say(f"  note: {len(unconfirmed)} help lines are not yet confirmed from the service's own site")
     migrations = discover_migrations(migrations_dir("sqlite"))
     postgresql = discover_migrations(migrations_dir("postgresql"))
     if [(m.version, m.name) for m in postgresql] != [(m.version, m.name) for m in migrations]:

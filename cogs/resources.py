@@ -20,10 +20,14 @@ NO_MENTIONS = discord.AllowedMentions.none()
 
 
 def build_resources_embed(
-    content: ResourcesContent, country: Country | None = None, *, resources: str = "/resources"
+    content: ResourcesContent,
+    country: Country | None = None,
+    *,
+    resources: str = "/resources",
+    guessed: bool = False,
 ) -> discord.Embed:
     """Render the directory, then a country's lines (or the list of countries), as one embed."""
-    parts = resources_parts(content, country, resources=resources)
+    parts = resources_parts(content, country, resources=resources, guessed=guessed)
     embed = discord.Embed(title=parts.title, description=parts.description, colour=HEARTH_COLOUR)
     for name, value in parts.fields:
         embed.add_field(name=name, value=value, inline=False)
@@ -51,11 +55,15 @@ class Resources(commands.Cog):
     async def resources(
         self, interaction: discord.Interaction[HearthBot], country: str | None = None
     ) -> None:
-        """Show the lines, only to the person who asked."""
+        """Show the lines, only to the person who asked: the chosen country's, else their language's."""
         content = self.bot.content.resources
         mention = self.bot.command_directory.mention("resources")
         chosen: Country | None = None
-        if country is not None and country.strip():
+        guessed = False
+        if country is None or not country.strip():
+            chosen = content.default_country(str(interaction.locale))
+            guessed = chosen is not None
+        else:
             chosen = content.find_country(country)
             if chosen is None:
                 await interaction.response.send_message(
@@ -65,7 +73,7 @@ class Resources(commands.Cog):
                 )
                 return
         await interaction.response.send_message(
-            embed=build_resources_embed(content, chosen, resources=mention),
+            embed=build_resources_embed(content, chosen, resources=mention, guessed=guessed),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )

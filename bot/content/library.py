@@ -16,7 +16,8 @@ from bot.content.help import HelpContent, load_help
 from bot.content.privacy import PrivacyTexts, load_privacy_texts
 from bot.content.prompts import PromptLibrary, load_prompt_library
 from bot.content.repair import RepairContent, load_repair
-from bot.content.resources import ResourcesContent, load_resources
+from bot.content.resource_files import load_resources
+from bot.content.resources import ResourcesContent
 
 # The TOML files ship inside the package, so an installed Hearth finds them from any working directory.
 # A wheel installs them as plain files, which is why the resource is a real path.

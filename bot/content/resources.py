@@ -8,14 +8,12 @@ lives in bot/safety.py).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from enum import StrEnum
 
-from bot.content.errors import ContentError
 from bot.content.places import PLACE_LIMITS, Place
-from bot.content.texts import placeholders_in
-from bot.content.toml_files import read_toml, require_str
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -25,9 +23,14 @@ FOOTER_LIMIT = 2048
 MAX_FIELDS = 25
 EMBED_TOTAL_LIMIT = 6000
 MESSAGE_LIMIT = 2000
-MIN_COUNTRIES = 8
+MIN_COUNTRIES = 16
 MAX_AUTOCOMPLETE = 25
-LINE_KINDS = ("crisis", "abuse")
+LINE_KINDS = ("crisis", "abuse", "youth")
+# Who a line is for; "everyone" needs no label.
+AUDIENCES = ("everyone", "women", "men", "young people")
+# Discord locales without a region that still clearly mean one listed country, for /resources'
+# default. The check-in pointer doesn't use these: it names lines only when the region says where.
+LANGUAGE_COUNTRIES = {"de": "DE", "fr": "FR", "it": "IT", "nl": "NL", "hi": "IN"}
 # A line not confirmed for this long is reported as stale by `python -m bot check`.
 STALE_AFTER_MONTHS = 12
 # The longest a command mention can be: "</resources:" + a 20-digit id + ">".
@@ -37,25 +40,50 @@ COUNTRY_CODE_LENGTH = 2
 COUNTRY_NAME_LIMIT = PLACE_LIMITS[Place.CHOICE_NAME] - len(" ()") - COUNTRY_CODE_LENGTH
 
 
+class Source(StrEnum):
+    """What a line's number and address were confirmed against."""
+
+    # The service's own site: only then does the line show a date.
+    OWN_SITE = "own site"
+    THIRD_PARTY = "third party"
+    NOT_CONFIRMED = "not confirmed"
+
+
 @dataclass(frozen=True)
 class Line:
-    """One place to get help: who, how to reach them, and when that was last confirmed."""
+    """One place to get help: who it is for, how to reach them, and how far that was confirmed."""
 
     name: str
     kind: str
     detail: str
     url: str
-    verified: dt.date
+    source: Source
+    # Set exactly when ``source`` is the service's own site.
+    verified: dt.date | None
     checked: str
+    audience: str = "everyone"
 
 
 @dataclass(frozen=True)
 class Country:
-    """A country's lines, crisis lines first as written."""
+    """A country's emergency number and its lines, crisis lines first as written."""
 
     code: str
     name: str
     lines: tuple[Line, ...]
+    emergency: str = ""
+
+
+def folded(text: str) -> str:
+    """Return ``text`` for matching: trimmed, without case or accents ("México" → "mexico")."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def names_of(country: Country) -> set[str]:
+    """Return each name a country goes by, folded: "Österreich (Austria)" → österreich, austria, the whole."""
+    parts = re.split(r"\s*[/()]\s*", country.name)
+    return {folded(country.name), *(folded(part) for part in parts if part.strip())}
 
 
 @dataclass(frozen=True)
@@ -70,7 +98,9 @@ class SafetyContent:
         if country is None:
             return self.message.format(resources=resources)
         lines = "\n".join(f"- **{line.name}**: {line.detail}" for line in country.lines)
-        return self.country_message.format(resources=resources, country=country.name, lines=lines)
+        return self.country_message.format(
+            resources=resources, country=country.name, lines=lines, emergency=country.emergency
+        )
 
 
 @dataclass(frozen=True)
@@ -84,29 +114,33 @@ class ResourcesContent:
     choose_country: str
     unknown_country: str
     verified_label: str
+    unconfirmed_label: str
+    emergency_number: str
+    other_country: str
+    audience_labels: dict[str, str]
     countries_label: str
     international: Line
     countries: tuple[Country, ...]
     safety: SafetyContent
 
     def find_country(self, query: str) -> Country | None:
-        """Return the country whose code or name is ``query`` (any case), or None."""
-        wanted = query.strip().casefold()
+        """Return the country whose code or one of whose names is ``query`` (any case or accents), or None."""
+        wanted = folded(query)
         for country in self.countries:
-            if wanted in (country.code.casefold(), country.name.casefold()):
+            if wanted == folded(country.code) or wanted in names_of(country):
                 return country
         return None
 
     def search_countries(self, current: str) -> list[Country]:
         """Return up to 25 countries whose code or name matches what was typed; all of them when empty."""
-        typed = current.strip().casefold()
+        typed = folded(current)
         if not typed:
             return list(self.countries[:MAX_AUTOCOMPLETE])
-        exact = [c for c in self.countries if typed == c.code.casefold()]
-        starts = [c for c in self.countries if c.name.casefold().startswith(typed) and c not in exact]
-        inside = [
-            c for c in self.countries if typed in c.name.casefold() and c not in exact and c not in starts
+        exact = [c for c in self.countries if typed == folded(c.code)]
+        starts = [
+            c for c in self.countries if c not in exact and any(n.startswith(typed) for n in names_of(c))
         ]
+        inside = [c for c in self.countries if typed in folded(c.name) and c not in exact and c not in starts]
         return (exact + starts + inside)[:MAX_AUTOCOMPLETE]
 
     def country_for_locale(self, locale: str | None) -> Country | None:
@@ -121,6 +155,17 @@ class ResourcesContent:
         if len(region) != COUNTRY_CODE_LENGTH or not region.isalpha():
             return None
         return self.find_country(region)
+
+    def default_country(self, locale: str | None) -> Country | None:
+        """Return the country /resources shows first for a Discord locale: its region or its one country.
+
+        "es-419" (Latin America) and languages of many countries name none: the directory shows.
+        """
+        by_region = self.country_for_locale(locale)
+        if by_region is not None or not locale:
+            return by_region
+        code = LANGUAGE_COUNTRIES.get(locale)
+        return None if code is None else self.find_country(code)
 
 
 # --- what the embed says -----------------------------------------------------------------------------
@@ -146,24 +191,38 @@ def format_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def line_field(line: Line, verified_label: str) -> tuple[str, str]:
-    """Return one line as an embed field: name, then detail, address and when it was last confirmed."""
-    verified = verified_label.format(date=format_date(line.verified))
-    return line.name, f"{line.detail}\n{line.url}\n-# {verified}"
+def line_field(content: ResourcesContent, line: Line) -> tuple[str, str]:
+    """Return one line as an embed field: who it is for, detail, address and how far it was confirmed."""
+    if line.verified is not None:
+        confirmed = content.verified_label.format(date=format_date(line.verified))
+    else:
+        confirmed = content.unconfirmed_label
+    audience = content.audience_labels.get(line.audience, "")
+    detail = f"*{audience}* {line.detail}" if audience else line.detail
+    return line.name, f"{detail}\n{line.url}\n-# {confirmed}"
 
 
-def resources_parts(content: ResourcesContent, country: Country | None, *, resources: str) -> EmbedParts:
-    """Return the embed for /resources: the directory, then a country's lines or the list of countries."""
-    fields = [line_field(content.international, content.verified_label)]
+def resources_parts(
+    content: ResourcesContent, country: Country | None, *, resources: str, guessed: bool = False
+) -> EmbedParts:
+    """Return the embed for /resources: the directory, then a country's lines or the list of countries.
+
+    ``guessed``: the country came from the person's Discord language, so the embed says how to pick another.
+    """
+    fields = [line_field(content, content.international)]
+    description = f"{content.intro}\n\n{content.emergency}"
     if country is None:
         names = ", ".join(f"{c.name} ({c.code})" for c in content.countries)
         fields.append(
             (content.countries_label, content.choose_country.format(resources=resources, countries=names))
         )
     else:
-        fields.extend(line_field(line, content.verified_label) for line in country.lines)
+        description += "\n" + content.emergency_number.format(country=country.name, number=country.emergency)
+        if guessed:
+            description += "\n" + content.other_country.format(country=country.name, resources=resources)
+        fields.extend(line_field(content, line) for line in country.lines)
     title = content.title if country is None else f"{content.title} · {country.name}"
-    return EmbedParts(title, f"{content.intro}\n\n{content.emergency}", tuple(fields), content.footer)
+    return EmbedParts(title, description, tuple(fields), content.footer)
 
 
 def view_problems(parts: EmbedParts, where: str) -> list[str]:
@@ -198,161 +257,23 @@ def stale_cutoff(today: dt.date) -> dt.date:
         return today.replace(year=today.year - 1, day=28)
 
 
-def stale_lines(content: ResourcesContent, today: dt.date) -> list[tuple[str, Line]]:
-    """Return (where, line) for every line last confirmed more than twelve months before ``today``."""
+def stale_lines(content: ResourcesContent, today: dt.date) -> list[tuple[str, Line, dt.date]]:
+    """Return (where, line, date) for every dated line last confirmed more than twelve months ago."""
     cutoff = stale_cutoff(today)
-    found: list[tuple[str, Line]] = []
-    if content.international.verified < cutoff:
-        found.append(("international", content.international))
-    for country in content.countries:
-        found.extend((country.name, line) for line in country.lines if line.verified < cutoff)
-    return found
-
-
-# --- loading -----------------------------------------------------------------------------------------
-
-
-def _template(data: dict[str, Any], key: str, where: str, problems: list[str], allowed: set[str]) -> str:
-    """Read a text with placeholders, noting unknown or broken placeholders."""
-    text = require_str(data, key, where, problems, max_len=MESSAGE_LIMIT // 2)
-    try:
-        unknown = placeholders_in(text) - allowed
-    except ValueError as error:
-        problems.append(f"{where}: {key!r} has a broken placeholder ({error})")
-        return ""
-    if unknown:
-        problems.append(f"{where}: {key!r} uses unknown placeholders {sorted(unknown)}")
-        return ""
-    return text
-
-
-def _read_line(table: Any, place: str, problems: list[str], *, kind_required: bool) -> Line | None:
-    """Read one line's table: name, detail, https address, verified date and what it was checked against."""
-    if not isinstance(table, dict):
-        problems.append(f"{place}: must be a table")
-        return None
-    name = require_str(table, "name", place, problems, max_len=FIELD_NAME_LIMIT)
-    detail = require_str(table, "detail", place, problems, max_len=FIELD_VALUE_LIMIT // 2)
-    url = require_str(table, "url", place, problems, max_len=FIELD_VALUE_LIMIT // 4)
-    checked = require_str(table, "checked", place, problems, max_len=500)
-    if url and not url.startswith("https://"):
-        problems.append(f"{place}: 'url' must start with https://")
-    verified = table.get("verified")
-    # A TOML date (verified = 2026-11-27) arrives as a date; a datetime or a quoted string is refused.
-    if not isinstance(verified, dt.date) or isinstance(verified, dt.datetime):
-        problems.append(f"{place}: 'verified' must be a TOML date such as 2026-11-27")
-        verified = None
-    kind = table.get("kind", "")
-    if kind_required and kind not in LINE_KINDS:
-        problems.append(f"{place}: 'kind' must be one of {', '.join(LINE_KINDS)}")
-    if verified is None or not all((name, detail, url, checked)):
-        return None
-    return Line(name, str(kind), detail, url, verified, checked)
-
-
-def _read_country(table: Any, place: str, problems: list[str]) -> Country | None:
-    """Read one [[country]] with its [[country.line]] tables."""
-    if not isinstance(table, dict):
-        problems.append(f"{place}: must be a table")
-        return None
-    code = require_str(table, "code", place, problems, max_len=COUNTRY_CODE_LENGTH)
-    name = require_str(table, "name", place, problems, max_len=COUNTRY_NAME_LIMIT)
-    if code and (len(code) != COUNTRY_CODE_LENGTH or not code.isalpha() or not code.isupper()):
-        problems.append(f"{place}: 'code' must be two capital letters, such as GB")
-    raw_lines = table.get("line", [])
-    if not isinstance(raw_lines, list) or not raw_lines:
-        problems.append(f"{place}: at least one [[country.line]] is needed")
-        raw_lines = []
-    lines = [
-        line
-        for index, raw in enumerate(raw_lines, start=1)
-        if (line := _read_line(raw, f"{place} line {index}", problems, kind_required=True)) is not None
+    places = [("international", content.international)]
+    places.extend((country.name, line) for country in content.countries for line in country.lines)
+    return [
+        (where, line, line.verified)
+        for where, line in places
+        if line.verified is not None and line.verified < cutoff
     ]
-    if raw_lines and not any(isinstance(raw, dict) and raw.get("kind") == "crisis" for raw in raw_lines):
-        problems.append(f'{place}: at least one line must be a crisis line (kind = "crisis")')
-    if not (code and name):
-        return None
-    return Country(code, name, tuple(lines))
 
 
-def _read_countries(data: dict[str, Any], where: str, problems: list[str]) -> list[Country]:
-    """Read every [[country]], refusing repeated codes or names and too few countries."""
-    raw = data.get("country", [])
-    if not isinstance(raw, list):
-        problems.append(f"{where}: 'country' must be a list of [[country]] tables")
-        raw = []
-    if len(raw) < MIN_COUNTRIES:
-        problems.append(f"{where}: at least {MIN_COUNTRIES} countries are needed ({len(raw)} listed)")
-    countries: list[Country] = []
-    codes: set[str] = set()
-    names: set[str] = set()
-    for index, table in enumerate(raw, start=1):
-        country = _read_country(table, f"{where} country {index}", problems)
-        if country is None:
-            continue
-        if country.code in codes:
-            problems.append(f"{where} country {index}: code {country.code!r} is listed twice")
-        if country.name.casefold() in names:
-            problems.append(f"{where} country {index}: {country.name!r} is listed twice")
-        codes.add(country.code)
-        names.add(country.name.casefold())
-        countries.append(country)
-    return countries
-
-
-def _read_safety(data: dict[str, Any], where: str, problems: list[str]) -> SafetyContent:
-    """Read the [safety] pointer, without and with a country's lines."""
-    table = data.get("safety")
-    place = f"{where} [safety]"
-    if not isinstance(table, dict):
-        problems.append(f"{place}: the table is missing")
-        return SafetyContent("", "")
-    message = _template(table, "message", place, problems, {"resources"})
-    country_message = _template(table, "country_message", place, problems, {"resources", "country", "lines"})
-    if "phrases" in table:
-        problems.append(f"{place}: 'phrases' is no longer read; the matching rules live in bot/safety.py")
-    return SafetyContent(message, country_message)
-
-
-def load_resources(path: Path) -> ResourcesContent:
-    """Load and validate the help lines, the countries and the check-in safety pointer."""
-    data = read_toml(path)
-    where = path.name
-    problems: list[str] = []
-    title = require_str(data, "title", where, problems, max_len=TITLE_LIMIT // 2)
-    intro = require_str(data, "intro", where, problems, max_len=DESCRIPTION_LIMIT // 4)
-    emergency = require_str(data, "emergency", where, problems, max_len=DESCRIPTION_LIMIT // 4)
-    footer = require_str(data, "footer", where, problems, max_len=FOOTER_LIMIT)
-    countries_label = require_str(data, "countries_label", where, problems, max_len=FIELD_NAME_LIMIT)
-    choose_country = _template(data, "choose_country", where, problems, {"resources", "countries"})
-    unknown_country = _template(data, "unknown_country", where, problems, {"resources", "country"})
-    verified_label = _template(data, "verified_label", where, problems, {"date"})
-    international = _read_line(
-        data.get("international"), f"{where} [international]", problems, kind_required=False
-    )
-    countries = _read_countries(data, where, problems)
-    safety = _read_safety(data, where, problems)
-    if problems or international is None:
-        raise ContentError(problems or [f"{where}: [international] is incomplete"])
-    content = ResourcesContent(
-        title,
-        intro,
-        emergency,
-        footer,
-        choose_country,
-        unknown_country,
-        verified_label,
-        countries_label,
-        international,
-        tuple(countries),
-        safety,
-    )
-    problems.extend(
-        view_problems(resources_parts(content, None, resources=LONGEST_MENTION), f"{where} (no country)")
-    )
-    for country in content.countries:
-        parts = resources_parts(content, country, resources=LONGEST_MENTION)
-        problems.extend(view_problems(parts, f"{where} ({country.name})"))
-    if problems:
-        raise ContentError(problems)
-    return content
+def unconfirmed_lines(content: ResourcesContent) -> list[tuple[str, Line]]:
+    """Return (where, line) for every line not confirmed from the service's own site."""
+    return [
+        (country.name, line)
+        for country in content.countries
+        for line in country.lines
+        if line.source is not Source.OWN_SITE
+    ]

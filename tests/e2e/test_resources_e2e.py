@@ -47,11 +47,13 @@ async def check_in(
 async def test_resources_without_a_country_lists_the_directory_and_countries(
     running_bot: HearthBot, driver: Driver, standard_world: StandardWorld
 ) -> None:
-    """Only the asker sees it: the directory, emergency advice and how to pick a country."""
-    handle = await driver.invoke_slash(standard_world.general, standard_world.alice, "resources")
+    """Latin-American Spanish names no one country: only the asker sees the directory and the countries."""
+    handle = await driver.invoke_slash(
+        standard_world.general, standard_world.alice, "resources", locale="es-419"
+    )
     response = await handle.response()
     assert response.type == 4 and response.ephemeral
-    text = json.dumps(response.embeds)
+    text = json.dumps(response.embeds, ensure_ascii=False)
     assert "findahelpline.com" in text and "emergency" in text and "last verified" in text
     for country in running_bot.content.resources.countries:
         assert country.name in text
@@ -61,16 +63,48 @@ async def test_resources_without_a_country_lists_the_directory_and_countries(
 async def test_resources_for_a_country_in_dms_shows_its_dated_lines(
     running_bot: HearthBot, driver: Driver, standard_world: StandardWorld
 ) -> None:
-    """Picked by code in DMs: the directory plus that country's lines, each with its date."""
+    """Picked by code in DMs: the directory plus that country's lines, dated or marked unconfirmed."""
     dm = driver.dm_channel(standard_world.alice)
     handle = await driver.invoke_slash(dm, standard_world.alice, "resources", {"country": "GB"})
     response = await handle.response()
     assert response.ephemeral
     [embed] = response.embeds
     names = [field["name"] for field in embed["fields"]]
-    assert names == ["Find A Helpline", "Samaritans", "National Domestic Abuse Helpline"]
-    assert all("last verified" in field["value"] for field in embed["fields"])
+    assert names == [
+        "Find A Helpline",
+        "Samaritans",
+        "National Domestic Abuse Helpline",
+        "Men's Advice Line",
+        "Childline",
+    ]
+    values = [field["value"] for field in embed["fields"]]
+    assert all("last verified" in value for value in values[:3])
+    assert all("not yet confirmed from the service's own site" in value for value in values[3:])
+    assert "the emergency number is 999 or 112" in embed["description"]
     assert "116 123" in json.dumps(embed) and "0808 2000 247" in json.dumps(embed)
+
+
+@pytest.mark.parametrize(
+    ("locale", "country", "emergency"), [("de", "Germany", "112"), ("es-ES", "España", "112")]
+)
+async def test_resources_default_to_the_country_of_the_askers_language(
+    running_bot: HearthBot,
+    driver: Driver,
+    standard_world: StandardWorld,
+    locale: str,
+    country: str,
+    emergency: str,
+) -> None:
+    """No country given: German shows Germany's lines, Spanish from Spain Spain's, emergency number first."""
+    handle = await driver.invoke_slash(
+        standard_world.general, standard_world.alice, "resources", locale=locale
+    )
+    response = await handle.response()
+    assert response.ephemeral
+    [embed] = response.embeds
+    assert embed["title"].endswith(country) or country in embed["title"]
+    assert f"the emergency number is {emergency}" in embed["description"]
+    assert f"Not in {country}" in embed["description"]
 
 
 async def test_unknown_country_is_answered_kindly_and_autocomplete_offers_matches(

@@ -9,7 +9,7 @@ import pytest
 from bot.content.errors import ContentError
 from bot.content.library import CONTENT_DIR
 from bot.content.privacy import PLACEHOLDERS, load_privacy_texts
-from bot.content.resources import load_resources
+from bot.content.resource_files import load_resources
 from bot.privacy.render import choice_label, erasure_summary, period_text
 from bot.privacy.retention import RETENTION_CHOICES
 
