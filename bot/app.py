@@ -10,13 +10,13 @@ from typing import Any
 import aiohttp
 import discord
 import yarl
-from discord import app_commands
 from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 import cogs
 from bot.clock import Clock, SystemClock
+from bot.command_scope import SERVER_INSTALL, SERVER_ONLY
 from bot.command_sync import CommandDirectory, sync_commands_if_changed
 from bot.content.library import Content
 from bot.crypto import DataCipher
@@ -95,7 +95,8 @@ class HearthBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=AppTree,
             max_messages=None,
-            allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
+            allowed_installs=SERVER_INSTALL,
+            allowed_contexts=SERVER_ONLY,
             **shard_options,
         )
         self.settings = settings

@@ -79,12 +79,15 @@ class SendGratitudeButton(PersistentButton, custom_id=custom_ids.NUDGE_THANK):
         """Say how to thank them in the server's gratitude channel, or that the server has none."""
         _, reminder = await own_nudge(bot, self.nudge_id, interaction.user.id)
         texts = content_of(bot).texts
-        server = await _server_name(bot, reminder.guild_id)
         who = mention(reminder.target_id)
+        command = bot.command_directory.mention("gratitude send")
+        if reminder.guild_id is None:
+            await send_private(interaction, texts("gratitude.outside_server", who=who, command=command))
+            return
+        server = await _server_name(bot, reminder.guild_id)
         if not await service.has_gratitude_channel(bot.db, reminder.guild_id):
             await send_private(interaction, texts("gratitude.no_channel", who=who, server=server))
             return
-        command = bot.command_directory.mention("gratitude send")
         reply = texts("gratitude.use_command", who=who, server=server, command=command)
         await send_private(interaction, reply)
 

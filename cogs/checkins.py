@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checkins import service
+from bot.command_scope import EVERYWHERE, PERSONAL_INSTALLS
 from bot.db.timestamps import to_unix
 from bot.delivery import SEND_FAILURES, dm_error, require_opt_in_dm, send_dm
 from bot.errors import InvalidInputError
@@ -49,7 +50,8 @@ class Checkins(commands.Cog):
     checkin = app_commands.Group(
         name="checkin",
         description="Private check-ins: how safe and connected you feel",
-        allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False),
+        allowed_installs=PERSONAL_INSTALLS,
+        allowed_contexts=EVERYWHERE,
     )
 
     def __init__(self, bot: HearthBot) -> None:

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.command_scope import SERVER_INSTALL, SERVER_ONLY
 from bot.prompts import service
 from bot.prompts.reveal import drop_from_circle, reveal_if_due
 from bot.replies import send_private
@@ -25,7 +26,10 @@ class Circles(commands.Cog):
     """Joining and leaving a server's circle."""
 
     circle = app_commands.Group(
-        name="circle", description="Who takes part in prompt reveals", guild_only=True
+        name="circle",
+        description="Who takes part in prompt reveals",
+        allowed_installs=SERVER_INSTALL,
+        allowed_contexts=SERVER_ONLY,
     )
 
     def __init__(self, bot: HearthBot) -> None:

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.command_scope import EVERYWHERE, PERSONAL_INSTALLS, server_only
 from bot.delivery import ChannelUnavailableError, require_opt_in_dm
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError, UserFacingError
 from bot.gratitude import service
@@ -145,7 +146,10 @@ class Gratitude(commands.Cog):
     """Thank-you cards in the gratitude channel, their digest and the appreciation rotation."""
 
     gratitude = app_commands.Group(
-        name="gratitude", description="Thank someone in this server's gratitude channel", guild_only=True
+        name="gratitude",
+        description="Thank someone in this server's gratitude channel",
+        allowed_installs=PERSONAL_INSTALLS,
+        allowed_contexts=EVERYWHERE,
     )
     notify = app_commands.Group(
         name="notify",
@@ -263,7 +267,7 @@ class Gratitude(commands.Cog):
         recipient = await self._checked_recipient(interaction, who)
         await self.send_card(interaction, recipient, message, anonymous=anonymous)
 
-    @app_commands.guild_only()
+    @server_only()
     async def send_gratitude_menu(
         self, interaction: discord.Interaction[HearthBot], user: discord.Member | discord.User
     ) -> None:
@@ -273,7 +277,7 @@ class Gratitude(commands.Cog):
         recipient = await self._checked_recipient(interaction, user)
         await interaction.response.send_modal(GratitudeModal(self, recipient, user.display_name, None))
 
-    @app_commands.guild_only()
+    @server_only()
     async def appreciate_message_menu(
         self, interaction: discord.Interaction[HearthBot], message: discord.Message
     ) -> None:
@@ -302,7 +306,13 @@ class Gratitude(commands.Cog):
         send = self.bot.command_directory.mention("gratitude send")
         await send_private(interaction, embed=build_recent_embed(self.bot.content.gratitude, cards, send))
 
-    @gratitude.command(name="remove", description="Remove a gratitude card and its message (Manage Messages)")
+    # Its own top-level command: a group's subcommands share the group's scope, and /gratitude send
+    # also runs outside servers, while removing a card is server moderation.
+    @app_commands.command(
+        name="gratitude-remove", description="Remove a gratitude card and its message (Manage Messages)"
+    )
+    @app_commands.default_permissions(manage_messages=True)
+    @server_only()
     @app_commands.describe(card="The card: pick one from the list, or paste its number or message link")
     async def remove(
         self, interaction: discord.Interaction[HearthBot], card: app_commands.Range[str, 1, 200]
@@ -314,7 +324,7 @@ class Gratitude(commands.Cog):
         found: Card | None = None
         if reference is not None:
             found = await service.find_card(self.bot.db, guild.id, reference)
-        # The run-time check Discord can't do for one subcommand of a group everyone uses.
+        # default_permissions is only a default that server admins can change: check again.
         if not can_manage_messages(interaction, found.channel_id if found else interaction.channel_id or 0):
             raise MissingPermissionsError(texts("remove.need_manage_messages"))
         if reference is None:

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.command_scope import personal
 from bot.command_sync import CommandDirectory
 from bot.content.help import HelpContent
 from bot.ui import HEARTH_COLOUR
@@ -58,10 +59,12 @@ class Help(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="help", description="What Hearth does and how to start")
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @personal()
     async def help(self, interaction: discord.Interaction[HearthBot]) -> None:
         """Show the help embed ephemerally."""
-        in_dm = interaction.guild_id is None
+        # Outside a server that installed Hearth (a DM, a DM between people, a server where only the
+        # person installed it) only the personal commands run.
+        in_dm = not interaction.is_guild_integration()
         embed = build_help_embed(
             self.bot.content.help,
             invocable_command_names(self.bot.tree, in_dm=in_dm),

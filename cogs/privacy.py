@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import custom_ids
+from bot.command_scope import EVERYWHERE, PERSONAL_INSTALLS
 from bot.privacy import catalog, packaging, service
 from bot.privacy.registry import ErasureContext
 from bot.privacy.render import choice_label, erasure_summary, period_text
@@ -106,7 +107,8 @@ class Privacy(commands.Cog):
     privacy = app_commands.Group(
         name="privacy",
         description="Your data in Hearth: download it, erase it, choose how long it is kept",
-        allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False),
+        allowed_installs=PERSONAL_INSTALLS,
+        allowed_contexts=EVERYWHERE,
     )
 
     def __init__(self, bot: HearthBot) -> None:

@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import custom_ids
+from bot.command_scope import SERVER_INSTALL, SERVER_ONLY
 from bot.content.prompts import PROMPT_TEXT_LIMIT
 from bot.delivery import ChannelUnavailableError
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError
@@ -138,7 +139,12 @@ async def review_page(bot: HearthBot, guild_id: int) -> tuple[list[discord.Embed
 class Prompts(commands.Cog):
     """Daily prompts: posting by hand, pausing, answering, suggesting and reviewing."""
 
-    prompt = app_commands.Group(name="prompt", description="Today's conversation prompt", guild_only=True)
+    prompt = app_commands.Group(
+        name="prompt",
+        description="Today's conversation prompt",
+        allowed_installs=SERVER_INSTALL,
+        allowed_contexts=SERVER_ONLY,
+    )
 
     def __init__(self, bot: HearthBot) -> None:
         self.bot = bot

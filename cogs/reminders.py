@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.command_scope import EVERYWHERE, PERSONAL_INSTALLS
 from bot.content.appreciation import AppreciationContent
 from bot.delivery import SEND_FAILURES, dm_error, require_opt_in_dm, send_dm
 from bot.errors import InvalidInputError, NotFoundError
@@ -25,7 +26,6 @@ from bot.schedule.recurrence import Recurrence, format_local_time
 from bot.transformers import LocalTime, Timezone
 from bot.tree import MAX_INTEGER_OPTION
 from bot.ui import HEARTH_COLOUR
-from cogs._admin import guild_of
 from cogs._reminder_dm import NUDGE_BUTTONS, mention, nudge_view, relative
 
 if TYPE_CHECKING:
@@ -73,7 +73,10 @@ class Reminders(commands.Cog):
     """Appreciation reminders: set up, list, cancel, and their scheduled DMs."""
 
     remind = app_commands.Group(
-        name="remind", description="Gentle reminders to appreciate someone", guild_only=True
+        name="remind",
+        description="Gentle reminders to appreciate someone",
+        allowed_installs=PERSONAL_INSTALLS,
+        allowed_contexts=EVERYWHERE,
     )
 
     def __init__(self, bot: HearthBot) -> None:
@@ -156,14 +159,14 @@ class Reminders(commands.Cog):
         timezone: ReminderZone | None = None,
     ) -> None:
         """Check everything, send a test DM, then store the reminder and its schedule."""
-        guild = guild_of(interaction)
         texts = self.content.texts
         me = interaction.user
         if who.bot:
             raise InvalidInputError(texts("remind.no_bots"))
         if who.id == me.id:
             raise InvalidInputError(texts("remind.not_yourself"))
-        if not isinstance(who, discord.Member):
+        # In a server the person must be in it; outside servers, whoever the command could name.
+        if interaction.guild_id is not None and not isinstance(who, discord.Member):
             raise InvalidInputError(texts("remind.not_member"))
         try:
             weekdays = parse_every(every, day.value if day else None)
@@ -185,7 +188,7 @@ class Reminders(commands.Cog):
         created = await service.create(
             self.bot.db,
             user_id=me.id,
-            guild_id=guild.id,
+            guild_id=interaction.guild_id,
             target_id=who.id,
             target_name=who.display_name[:100],
             rule=rule,

@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.command_scope import EVERYWHERE, PERSONAL_INSTALLS
 from bot.content.texts import TextTable
 from bot.delivery import SEND_FAILURES, DmUndeliverableError, dm_error, send_dm
 from bot.errors import InvalidInputError, NotFoundError
@@ -27,7 +28,6 @@ from bot.replies import send_private
 from bot.schedule.engine import Occurrence
 from bot.schedule.kinds import RepairPayload
 from bot.ui import HEARTH_COLOUR, PersistentButton, persistent_view
-from cogs._admin import guild_of
 from cogs._repair_answer import AnswerButton, BlockButton, UnblockButton, mention, shown_name
 from cogs._repair_draft import DiscardButton, PauseButton, SendButton, WriteButton, capped_text
 
@@ -56,7 +56,10 @@ class Repair(commands.Cog):
     """The guided repair flow, its scheduled reminders and follow-ups."""
 
     repair = app_commands.Group(
-        name="repair", description="A gentle, guided way back after conflict", guild_only=True
+        name="repair",
+        description="A gentle, guided way back after conflict",
+        allowed_installs=PERSONAL_INSTALLS,
+        allowed_contexts=EVERYWHERE,
     )
 
     def __init__(self, bot: HearthBot) -> None:
@@ -139,17 +142,20 @@ class Repair(commands.Cog):
     @app_commands.describe(who="The person you'd like to repair things with")
     async def start(self, interaction: discord.Interaction[HearthBot], who: discord.User) -> None:
         """Check who it is for, then show the pause step privately."""
-        guild = guild_of(interaction)
         texts = self.texts
         me = interaction.user
         if who.bot:
             raise InvalidInputError(texts("start.no_bots"))
         if who.id == me.id:
             raise InvalidInputError(texts("start.not_yourself"))
-        if not isinstance(who, discord.Member):
+        if interaction.guild_id is not None and not isinstance(who, discord.Member):
             raise InvalidInputError(texts("start.not_member"))
         request = await service.start(
-            self.bot.db, initiator_id=me.id, recipient_id=who.id, guild_id=guild.id, now=self.bot.clock.now()
+            self.bot.db,
+            initiator_id=me.id,
+            recipient_id=who.id,
+            guild_id=interaction.guild_id,
+            now=self.bot.clock.now(),
         )
         if isinstance(request, Capped):
             raise InvalidInputError(capped_text(self.bot, who.id, request))

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.command_scope import personal
 from bot.content.resources import Country, ResourcesContent, resources_parts
 from bot.ui import HEARTH_COLOUR
 
@@ -51,7 +52,7 @@ class Resources(commands.Cog):
         name="resources", description="Professional help, crisis and domestic-violence lines"
     )
     @app_commands.describe(country="Your country, for its own lines (type to search)")
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @personal()
     async def resources(
         self, interaction: discord.Interaction[HearthBot], country: str | None = None
     ) -> None:

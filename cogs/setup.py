@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.command_scope import SERVER_INSTALL, SERVER_ONLY
 from bot.content.prompts import Audience
 from bot.delivery import ChannelUnavailableError, text_channel
 from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError
@@ -99,7 +100,8 @@ class Setup(commands.Cog):
         name="setup",
         description="Set up Hearth in this server",
         default_permissions=discord.Permissions(manage_guild=True),
-        guild_only=True,
+        allowed_installs=SERVER_INSTALL,
+        allowed_contexts=SERVER_ONLY,
     )
     # /setup gratitude belongs to the gratitude feature; it reuses this group and its permission checks.
     gratitude = add_gratitude_setup(setup)

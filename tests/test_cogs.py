@@ -2,9 +2,8 @@
 
 import re
 
-from discord import app_commands
-
 from bot.app import HearthBot, cog_extensions
+from bot.command_scope import PRIVATE_CONTEXTS, USER_INSTALL_TYPE
 from bot.db.database import Database
 from bot.schedule.kinds import ScheduleKind
 from bot.settings import Settings
@@ -44,10 +43,23 @@ async def test_cogs_commands_are_valid_for_discord(settings: Settings, db: Datab
         assert 1 <= len(command.description) <= 100, command.qualified_name
 
 
-async def test_cogs_commands_are_guild_installs_only(settings: Settings, db: Database) -> None:
-    """Commands are installed to servers only, as the bot's v1 promises."""
+PERSONAL = {"checkin", "remind", "repair", "privacy", "resources", "help", "pair", "gratitude"}
+SERVER_ADMINISTRATION = {"setup", "prompt", "circle", "gratitude-remove"}
+
+
+async def test_every_command_sets_its_installs_and_contexts(settings: Settings, db: Database) -> None:
+    """Personal commands run wherever a person is; server administration only in servers that installed it."""
     bot = await load_all(settings, db)
-    for command in bot.tree.get_commands():
-        payload = command.to_dict(bot.tree)
-        assert payload.get("integration_types") == [0]
-        assert isinstance(command, app_commands.Command | app_commands.Group | app_commands.ContextMenu)
+    payloads = {command.name: command.to_dict(bot.tree) for command in bot.tree.get_commands()}
+    for name, payload in payloads.items():
+        assert payload.get("integration_types") is not None, name
+        assert payload.get("contexts") is not None, name
+    assert set(payloads) >= PERSONAL | SERVER_ADMINISTRATION
+    for name in PERSONAL:
+        assert sorted(payloads[name]["integration_types"]) == [0, USER_INSTALL_TYPE], name
+        assert sorted(payloads[name]["contexts"]) == [0, 1, 2], name
+    for name, payload in payloads.items():
+        if name not in PERSONAL:
+            assert payload["integration_types"] == [0], name
+            assert payload["contexts"] == [0], name
+            assert not PRIVATE_CONTEXTS & set(payload["contexts"]), name

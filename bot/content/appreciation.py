@@ -51,6 +51,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "done.already": frozenset(),
     "gratitude.use_command": frozenset({"who", "server", "command"}),
     "gratitude.no_channel": frozenset({"who", "server"}),
+    "gratitude.outside_server": frozenset({"who", "command"}),
     "remind.created": frozenset({"who", "days", "time", "timezone", "next"}),
     "remind.timezone_note": frozenset({"timezone"}),
     "remind.test_dm": frozenset({"who", "days", "time", "timezone"}),

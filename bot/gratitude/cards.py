@@ -115,7 +115,7 @@ def build_recent_embed(texts: Texts, cards: Sequence[Card], send: str) -> discor
 
 
 def removal_choice(texts: Texts, card: Card) -> str:
-    """Return how a card is offered in /gratitude remove's autocomplete (at most 100 characters)."""
+    """Return how a card is offered in /gratitude-remove's autocomplete (at most 100 characters)."""
     name = texts(
         "remove.choice",
         number=card.id,

@@ -11,6 +11,11 @@ from bot.privacy.registry import Counts, ErasureContext, ExportData, PrivacyAggr
 from bot.schedule.recurrence import format_local_time
 
 
+def server_id(guild_id: int | None) -> str | None:
+    """Return a server id as the export writes ids (text), or None for records made outside servers."""
+    return None if guild_id is None else str(guild_id)
+
+
 def iso(moment: datetime | None) -> str | None:
     """Return a datetime as ISO 8601 UTC text (the export's time format), or None."""
     return None if moment is None else moment.isoformat().replace("+00:00", "Z")
@@ -42,7 +47,7 @@ async def export_user_schedules(db: Database, cipher: DataCipher, user_id: int) 
             {
                 "id": schedule.id,
                 "kind": schedule.kind,
-                "server_id": None if schedule.guild_id is None else str(schedule.guild_id),
+                "server_id": server_id(schedule.guild_id),
                 "timezone": schedule.timezone,
                 "local_time": None if rule is None else format_local_time(rule.local_time),
                 "weekdays": None if rule is None else sorted(rule.weekdays),

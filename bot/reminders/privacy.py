@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.crypto import DataCipher
 from bot.db.database import Database
 from bot.db.repos import reminders
-from bot.privacy.foundation import iso
+from bot.privacy.foundation import iso, server_id
 from bot.privacy.registry import Counts, ErasureContext, ExportData, PrivacyAggregate
 
 
@@ -16,7 +16,7 @@ async def export_user_reminders(db: Database, cipher: DataCipher, user_id: int) 
         items.append(
             {
                 "id": reminder.id,
-                "server_id": str(reminder.guild_id),
+                "server_id": server_id(reminder.guild_id),
                 "target_id": str(reminder.target_id),
                 "target_name": reminder.target_name,
                 "created_at": iso(reminder.created_at),

@@ -103,7 +103,7 @@ async def create(
     db: Database,
     *,
     user_id: int,
-    guild_id: int,
+    guild_id: int | None,
     target_id: int,
     target_name: str,
     rule: Recurrence,
@@ -140,7 +140,7 @@ async def create(
             payload=ReminderPayload(reminder.id).encode(),
         )
         await _resume_paused(tx, user_id, now)
-    log.info("Appreciation reminder %s created by user %s in guild %s", reminder.id, user_id, guild_id)
+    log.info("Appreciation reminder %s created by user %s", reminder.id, user_id)
     return Created(reminder, schedule)
 
 

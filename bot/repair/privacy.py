@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.crypto import DataCipher
 from bot.db.database import Database
 from bot.db.repos import blocks, repairs
-from bot.privacy.foundation import iso
+from bot.privacy.foundation import iso, server_id
 from bot.privacy.registry import Counts, ErasureContext, ExportData, PrivacyAggregate
 
 # Defined next to the SQL that seals them; named here for the catalog.
@@ -22,7 +22,7 @@ async def export_user_repairs(db: Database, cipher: DataCipher, user_id: int) ->
             {
                 "id": request.id,
                 "recipient_id": str(request.recipient_id),
-                "server_id": str(request.guild_id),
+                "server_id": server_id(request.guild_id),
                 "status": request.status.value,
                 # Kept only while a draft: once sent, the recipient's DM is the only copy.
                 "statement": None
@@ -44,7 +44,7 @@ async def export_user_repairs(db: Database, cipher: DataCipher, user_id: int) ->
         {
             "id": request.id,
             "initiator_id": str(request.initiator_id),
-            "server_id": str(request.guild_id),
+            "server_id": server_id(request.guild_id),
             "status": request.status.value,
             "answer": None if request.answer is None else request.answer.value,
             "sent_at": iso(request.sent_at),

@@ -106,7 +106,7 @@ async def is_blocked(db: Database, blocker_id: int, blocked_id: int) -> bool:
 
 
 async def start(
-    db: Database, *, initiator_id: int, recipient_id: int, guild_id: int, now: datetime
+    db: Database, *, initiator_id: int, recipient_id: int, guild_id: int | None, now: datetime
 ) -> RepairRequest | Capped:
     """Start a draft (replacing an earlier one to the same person), unless the day's cap is reached."""
     async with db.transaction() as tx:
@@ -122,7 +122,7 @@ async def start(
             now=now,
             stale_before=now - DRAFT_LIFETIME,
         )
-    log.info("Repair draft %s started in guild %s", request.id, guild_id)
+    log.info("Repair draft %s started", request.id)
     return request
 
 

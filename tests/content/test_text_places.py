@@ -62,7 +62,7 @@ INDIRECT: dict[str, Place] = {
     "retention.choice_365": Place.BUTTON_LABEL,
     "retention.choice_90": Place.BUTTON_LABEL,
     "retention.choice_30": Place.BUTTON_LABEL,
-    "remove.choice": Place.CHOICE_NAME,  # removal_choice() -> /gratitude remove autocomplete
+    "remove.choice": Place.CHOICE_NAME,  # removal_choice() -> /gratitude-remove autocomplete
     "card.thread_name": Place.THREAD_NAME,
     "reveal.answer_author": Place.EMBED_DESCRIPTION,
     **{f"modal.{part}_label": Place.INPUT_LABEL for part in repair._LABELS},

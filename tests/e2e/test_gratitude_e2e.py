@@ -290,7 +290,7 @@ async def test_digest_posted_once_on_the_local_day_with_the_right_numbers(
     remove = await driver.invoke_slash(
         world.general,
         world.owner,
-        "gratitude remove",
+        "gratitude-remove",
         {"card": f"https://discord.com/channels/{world.guild.id}/{channel.id}/{removed.id}"},
     )
     assert "was removed" in await reply_of(remove)
@@ -332,31 +332,31 @@ async def test_remove_needs_manage_messages_and_deletes_record_and_message(
     [newest, oldest] = await gratitude.recent_cards(bot.db, world.guild.id)
 
     refused = await driver.invoke_slash(
-        world.general, world.alice, "gratitude remove", {"card": str(oldest.id)}
+        world.general, world.alice, "gratitude-remove", {"card": str(oldest.id)}
     )
     assert "Manage Messages" in await reply_of(refused)
     assert len(cards_in(driver, channel)) == 2
 
     suggest = await driver.invoke_autocomplete(
-        world.general, world.owner, "gratitude remove", {"card": "lift"}, focused="card"
+        world.general, world.owner, "gratitude-remove", {"card": "lift"}, focused="card"
     )
     await suggest.response()
     assert suggest.choices is not None
     assert [c["value"] for c in suggest.choices] == [str(oldest.id)]
 
     removed = await driver.invoke_slash(
-        world.general, world.owner, "gratitude remove", {"card": f"#{oldest.id}"}
+        world.general, world.owner, "gratitude-remove", {"card": f"#{oldest.id}"}
     )
     assert f"Card #{oldest.id} was removed" in await reply_of(removed)
     assert cards_in(driver, channel) == [second]
     assert first.deleted
     assert await gratitude.get_card(bot.db, world.guild.id, oldest.id) is None
     again = await driver.invoke_slash(
-        world.general, world.owner, "gratitude remove", {"card": str(oldest.id)}
+        world.general, world.owner, "gratitude-remove", {"card": str(oldest.id)}
     )
     assert "couldn't find that card" in await reply_of(again)
     nonsense = await driver.invoke_slash(
-        world.general, world.owner, "gratitude remove", {"card": "the nice one"}
+        world.general, world.owner, "gratitude-remove", {"card": "the nice one"}
     )
     assert "couldn't tell which card" in await reply_of(nonsense)
     assert [c.id for c in await gratitude.recent_cards(bot.db, world.guild.id)] == [newest.id]

@@ -19,7 +19,7 @@ class Reminder:
 
     id: int
     user_id: int
-    guild_id: int
+    guild_id: int | None
     target_id: int
     target_name: str
     created_at: datetime
@@ -43,7 +43,7 @@ def _reminder(row: Row) -> Reminder:
     return Reminder(
         id=int(row["id"]),
         user_id=int(row["user_id"]),
-        guild_id=int(row["guild_id"]),
+        guild_id=None if row["guild_id"] is None else int(row["guild_id"]),
         target_id=int(row["target_id"]),
         target_name=str(row["target_name"]),
         created_at=from_unix(int(row["created_at"])),
@@ -68,7 +68,7 @@ async def create(
     db: Database | Transaction,
     *,
     user_id: int,
-    guild_id: int,
+    guild_id: int | None,
     target_id: int,
     target_name: str,
     now: datetime,

@@ -61,7 +61,7 @@ class RepairRequest:
     id: int
     initiator_id: int
     recipient_id: int
-    guild_id: int
+    guild_id: int | None
     status: RepairStatus
     # As stored: each part sealed when a data key is set. Read it with open_statement().
     statement: Statement | None
@@ -94,7 +94,7 @@ def _from_row(row: Row) -> RepairRequest:
         id=int(row["id"]),
         initiator_id=int(row["initiator_id"]),
         recipient_id=int(row["recipient_id"]),
-        guild_id=int(row["guild_id"]),
+        guild_id=None if row["guild_id"] is None else int(row["guild_id"]),
         status=RepairStatus(str(row["status"])),
         statement=statement,
         answer=None if row["answer"] is None else RepairAnswer(str(row["answer"])),
@@ -112,7 +112,7 @@ async def create_draft(
     *,
     initiator_id: int,
     recipient_id: int,
-    guild_id: int,
+    guild_id: int | None,
     now: datetime,
     stale_before: datetime,
 ) -> RepairRequest:
