@@ -39,3 +39,11 @@ def server_only() -> Callable[[T], T]:
     installs = app_commands.allowed_installs(guilds=True, users=False)
     contexts = app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
     return lambda command: installs(contexts(command))
+
+
+def user_install_url(application_id: int) -> str:
+    """Return the link that installs Hearth to a person's own account (no server needed)."""
+    return (
+        f"https://discord.com/oauth2/authorize?client_id={application_id}"
+        "&integration_type=1&scope=applications.commands"
+    )

@@ -74,6 +74,9 @@ REPAIR_SEND = CustomId("hearth:repair:send", (("request", ROW_ID),))
 REPAIR_DISCARD = CustomId("hearth:repair:discard", (("request", ROW_ID),))
 BLOCK = CustomId("hearth:block", (("user", ROW_ID),))
 UNBLOCK = CustomId("hearth:unblock", (("user", ROW_ID),))
+PAIR_JOIN = CustomId("hearth:pair:join", (("pair", ROW_ID),))
+PAIR_ANSWER = CustomId("hearth:pair:answer", (("day", ROW_ID),))
+PAIR_PASS = CustomId("hearth:pair:pass", (("day", ROW_ID),))
 
 EVERY_FORMAT = (
     CHECKIN_DM,
@@ -97,4 +100,7 @@ EVERY_FORMAT = (
     REPAIR_DISCARD,
     BLOCK,
     UNBLOCK,
+    PAIR_JOIN,
+    PAIR_ANSWER,
+    PAIR_PASS,
 )

@@ -7,6 +7,11 @@ from typing import Any
 import discord
 
 
+def mention(user_id: int) -> str:
+    """Return a user mention: shown as their name, and it pings nobody unless allowed_mentions says so."""
+    return f"<@{user_id}>"
+
+
 async def send_private(
     interaction: discord.Interaction[Any],
     content: str | None = None,

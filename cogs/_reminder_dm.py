@@ -16,7 +16,7 @@ from bot.errors import InvalidInputError, NotFoundError
 from bot.reminders import service
 from bot.reminders.service import Nudge, Reminder
 from bot.reminders.snooze import Snooze, available_snoozes, snooze_until
-from bot.replies import send_private
+from bot.replies import mention, send_private
 from bot.ui import PersistentButton, persistent_view
 
 if TYPE_CHECKING:
@@ -28,11 +28,6 @@ log = logging.getLogger(__name__)
 def content_of(bot: HearthBot) -> AppreciationContent:
     """Return the appreciation content."""
     return bot.content.appreciation
-
-
-def mention(user_id: int) -> str:
-    """Return a user mention (shown as a name; it never pings, mentions are off)."""
-    return f"<@{user_id}>"
 
 
 def relative(moment: datetime) -> str:

@@ -15,7 +15,7 @@ from bot.delivery import DM_FAILURES, send_dm
 from bot.errors import InvalidInputError, NotFoundError
 from bot.repair import service
 from bot.repair.service import RepairAnswer, RepairRequest, RepairStatus
-from bot.replies import send_private
+from bot.replies import mention, send_private
 from bot.ui import PersistentButton, persistent_view
 
 if TYPE_CHECKING:
@@ -27,11 +27,6 @@ log = logging.getLogger(__name__)
 def texts_of(bot: HearthBot) -> TextTable:
     """Return the repair flow's texts."""
     return bot.content.repair.texts
-
-
-def mention(user_id: int) -> str:
-    """Return a user mention (shown as a name; mentions never ping)."""
-    return f"<@{user_id}>"
 
 
 def shown_name(user: discord.abc.User) -> str:

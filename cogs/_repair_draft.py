@@ -31,9 +31,9 @@ from bot.repair.statement import (
     gentle_tips,
     problems_of,
 )
-from bot.replies import send_private
+from bot.replies import mention, send_private
 from bot.ui import HEARTH_COLOUR, HearthModal, PersistentButton, persistent_view
-from cogs._repair_answer import mention, recipient_view, shown_name, texts_of
+from cogs._repair_answer import recipient_view, shown_name, texts_of
 
 if TYPE_CHECKING:
     from bot.app import HearthBot

@@ -18,7 +18,7 @@ from bot.reminders import service
 from bot.reminders.every import describe_days, every_suggestions, parse_every
 from bot.reminders.limits import MAX_ACTIVE_REMINDERS
 from bot.reminders.service import SCHEDULE_KIND, Schedule
-from bot.replies import send_private
+from bot.replies import mention, send_private
 from bot.schedule.days import DAY_NAMES
 from bot.schedule.engine import Occurrence
 from bot.schedule.kinds import ReminderPayload
@@ -26,7 +26,7 @@ from bot.schedule.recurrence import Recurrence, format_local_time
 from bot.transformers import LocalTime, Timezone
 from bot.tree import MAX_INTEGER_OPTION
 from bot.ui import HEARTH_COLOUR
-from cogs._reminder_dm import NUDGE_BUTTONS, mention, nudge_view, relative
+from cogs._reminder_dm import NUDGE_BUTTONS, nudge_view, relative
 
 if TYPE_CHECKING:
     from bot.app import HearthBot

@@ -24,11 +24,11 @@ from bot.delivery import SEND_FAILURES, DmUndeliverableError, dm_error, send_dm
 from bot.errors import InvalidInputError, NotFoundError
 from bot.repair import service
 from bot.repair.service import FOLLOW_UP_KIND, PAUSE_KIND, Capped, RepairRequest, RepairStatus
-from bot.replies import send_private
+from bot.replies import mention, send_private
 from bot.schedule.engine import Occurrence
 from bot.schedule.kinds import RepairPayload
 from bot.ui import HEARTH_COLOUR, PersistentButton, persistent_view
-from cogs._repair_answer import AnswerButton, BlockButton, UnblockButton, mention, shown_name
+from cogs._repair_answer import AnswerButton, BlockButton, UnblockButton, shown_name
 from cogs._repair_draft import DiscardButton, PauseButton, SendButton, WriteButton, capped_text
 
 if TYPE_CHECKING:

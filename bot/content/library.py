@@ -13,6 +13,7 @@ from bot.content.daily_prompts import DailyPromptTexts, load_daily_prompt_texts
 from bot.content.errors import ContentError
 from bot.content.gratitude import GratitudeTexts, load_gratitude_texts
 from bot.content.help import HelpContent, load_help
+from bot.content.pairs import PairTexts, load_pair_texts
 from bot.content.privacy import PrivacyTexts, load_privacy_texts
 from bot.content.prompts import PromptLibrary, load_prompt_library
 from bot.content.repair import RepairContent, load_repair
@@ -37,6 +38,7 @@ class Content:
     privacy: PrivacyTexts
     resources: ResourcesContent
     gratitude: GratitudeTexts
+    pairs: PairTexts
 
 
 def load_content(root: Path = CONTENT_DIR) -> Content:
@@ -53,6 +55,7 @@ def load_content(root: Path = CONTENT_DIR) -> Content:
         ("privacy", lambda: load_privacy_texts(root / "privacy.toml")),
         ("resources", lambda: load_resources(root / "resources.toml")),
         ("gratitude", lambda: load_gratitude_texts(root / "gratitude.toml")),
+        ("pairs", lambda: load_pair_texts(root / "pairs.toml")),
     ):
         try:
             loaded[name] = load()

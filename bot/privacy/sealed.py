@@ -6,11 +6,12 @@ list. It depends on the repositories only, so start-up can use it without import
 
 from __future__ import annotations
 
-from bot.db.repos import answers, checkins, repairs
+from bot.db.repos import answers, checkins, pairs, repairs
 from bot.privacy.registry import SealedColumn
 
 SEALED_COLUMNS: tuple[SealedColumn, ...] = (
     checkins.NOTE_COLUMN,
     answers.TEXT_COLUMN,
     *repairs.STATEMENT_COLUMNS,
+    pairs.ANSWER_COLUMN,
 )

@@ -25,6 +25,7 @@ class ScheduleKind(StrEnum):
     REPAIR_PAUSE = "repair_pause"
     REPAIR_FOLLOW_UP = "repair_follow_up"
     PRIVACY_HOUSEKEEPING = "privacy_housekeeping"
+    PAIR_PROMPT = "pair_prompt"
 
 
 class OwnerScope(StrEnum):
@@ -56,6 +57,7 @@ _SHAPES: dict[ScheduleKind, tuple[OwnerScope, frozenset[OwnerVariant | None]]] =
     ScheduleKind.REPAIR_PAUSE: (OwnerScope.RECORD, _ONLY_MAIN),
     ScheduleKind.REPAIR_FOLLOW_UP: (OwnerScope.RECORD, _ONLY_MAIN),
     ScheduleKind.PRIVACY_HOUSEKEEPING: (OwnerScope.SINGLETON, _ONLY_MAIN),
+    ScheduleKind.PAIR_PROMPT: (OwnerScope.RECORD, _ONLY_MAIN),
 }
 # Singletons predate the "<kind>:..." pattern; their stored keys are kept as they are.
 _SINGLETON_KEYS: dict[ScheduleKind, str] = {ScheduleKind.PRIVACY_HOUSEKEEPING: "privacy:housekeeping"}

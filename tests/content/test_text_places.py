@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import appreciation, checkins, daily_prompts, gratitude, privacy, repair
+from bot.content import appreciation, checkins, daily_prompts, gratitude, pairs, privacy, repair
 from bot.content.errors import ContentError
 from bot.content.library import CONTENT_DIR, load_content
 from bot.content.places import PLACE_LIMITS, Place
@@ -75,6 +75,7 @@ TABLES: dict[str, tuple[Mapping[str, object], Mapping[str, int], int]] = {
     "checkins": (checkins.PLACEHOLDERS, checkins.TEXT_LIMITS, checkins.DEFAULT_TEXT_LIMIT),
     "daily_prompts": (daily_prompts.PLACEHOLDERS, daily_prompts.LIMITS, daily_prompts.DEFAULT_LIMIT),
     "gratitude": (gratitude.PLACEHOLDERS, gratitude.LIMITS, gratitude.DEFAULT_LIMIT),
+    "pairs": (pairs.PLACEHOLDERS, pairs.LIMITS, pairs.DEFAULT_LIMIT),
     "privacy": (privacy.PLACEHOLDERS, privacy.LIMITS, privacy.DEFAULT_LIMIT),
     "repair": (repair.PLACEHOLDERS, repair.LIMITS, repair.DEFAULT_LIMIT),
 }
@@ -156,6 +157,7 @@ def test_every_text_fits_where_it_is_shown() -> None:
         "checkins": content.checkins.texts,
         "daily_prompts": content.daily_prompts,
         "gratitude": content.gratitude,
+        "pairs": content.pairs,
         "privacy": content.privacy.table,
         "repair": content.repair.texts,
     }

@@ -17,6 +17,8 @@ CREATE INDEX pairs_channel ON pairs (channel_id, status);
 CREATE TABLE pair_members (
     pair_id BIGINT NOT NULL REFERENCES pairs (id) ON DELETE CASCADE,
     user_id BIGINT NOT NULL,
+    -- The name they had when they joined, for labels such as the pair's name in autocomplete.
+    display_name TEXT NOT NULL,
     joined_at BIGINT NOT NULL,
     PRIMARY KEY (pair_id, user_id)
 );
