@@ -56,6 +56,8 @@ class DriverBase:
             user=user,
             data=data,
             locale=locale or user.locale,
+            # A press on a message an interaction made is authorized by that interaction's owners.
+            owners=_original_owners(message),
         )
         if message is not None:
             payload["message"] = self.world.message_payload(message)
@@ -75,3 +77,10 @@ class DriverBase:
         self.server.register_interaction(record)
         await self.server.dispatch("INTERACTION_CREATE", record.payload)
         return InteractionHandle(record, self.world)
+
+
+def _original_owners(message: Message | None) -> dict[str, str] | None:
+    """Return the authorizing owners of the interaction that created ``message``, if one did."""
+    if message is None or message.interaction_metadata is None:
+        return None
+    return dict(message.interaction_metadata.get("authorizing_integration_owners") or {})
