@@ -14,8 +14,13 @@ from bot.fake_discord.world import World
 PRIVATE_APP_PERMISSIONS = P.ATTACH_FILES | P.EMBED_LINKS | P.MENTION_EVERYONE
 
 
-def authorizing_owners(world: World, channel: Channel, user: User) -> dict[str, str]:
-    """Return who authorized an interaction: "0" (guild install) and/or "1" (the user's install)."""
+def authorizing_owners(
+    world: World, channel: Channel, user: User, integration_types: Sequence[int] = (0, 1)
+) -> dict[str, str]:
+    """Return who authorized an interaction: "0" (guild install) and/or "1" (the user's install).
+
+    For commands a key is only present when the command supports that install type.
+    """
     owners: dict[str, str] = {}
     guild = world.guild_of(channel)
     if world.is_private_channel(channel):
@@ -27,7 +32,7 @@ def authorizing_owners(world: World, channel: Channel, user: User) -> dict[str, 
         owners["0"] = "0"
     if user.id in world.installed_users:
         owners["1"] = str(user.id)
-    return owners
+    return {key: value for key, value in owners.items() if int(key) in integration_types}
 
 
 def base_payload(
@@ -40,6 +45,7 @@ def base_payload(
     data: JSON | None,
     locale: str,
     owners: Mapping[str, str] | None = None,
+    integration_types: Sequence[int] = (0, 1),
 ) -> JSON:
     """Return the common fields of an interaction, for a guild channel (member) or a DM (user)."""
     app = world.application
@@ -85,7 +91,7 @@ def base_payload(
         channel_data["permissions"] = str(world.permissions_in(channel, user.id))
         payload.update(user=user.payload(), app_permissions=str(world.bot_permissions_in(channel)), context=1)
     payload["authorizing_integration_owners"] = (
-        dict(owners) if owners is not None else authorizing_owners(world, channel, user)
+        dict(owners) if owners is not None else authorizing_owners(world, channel, user, integration_types)
     )
     payload["channel_id"] = str(channel.id)
     payload["channel"] = channel_data

@@ -11,7 +11,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from bot.fake_discord import FakeDiscord
+from bot.fake_discord import FakeDiscord, P
 from bot.fake_discord.driver import Driver
 from bot.fake_discord.driving.base import CommandNotAvailableError
 from bot.fake_discord.models import DM, GROUP_DM
@@ -205,3 +205,30 @@ async def test_followup_cap_for_user_install_only(
     async with http.post(url, json={"content": "one too many"}, params=wait) as response:
         assert response.status == 400
         assert (await response.json())["code"] == 40094
+
+
+async def test_owners_follow_the_commands_install_types(driver: Driver, client: commands.Bot) -> None:
+    guild = await driver.add_guild("Home")
+    channel = driver.world.channels[guild.channel_ids[0]]
+    member = driver.add_user("member", installed=True)
+    await driver.add_member(guild, member)
+    handle = await driver.invoke_slash(channel, member, "guildonly")
+    await handle.response()
+    # A key is present only when the command supports that install type (integration_types).
+    assert handle.payload["authorizing_integration_owners"] == {"0": str(guild.id)}
+
+
+async def test_app_permissions_in_private_channel(driver: Driver, client: commands.Bot) -> None:
+    alice, bea, cy = driver.add_user("alice", installed=True), driver.add_user("bea"), driver.add_user("cy")
+    group = driver.open_private_channel(alice, bea, cy)
+    handle = await driver.invoke_slash(group, alice, "hello")
+    await handle.response()
+    expected = P.ATTACH_FILES | P.EMBED_LINKS | P.MENTION_EVERYONE
+    assert handle.payload["app_permissions"] == str(expected)
+    assert handle.payload["channel"]["type"] == GROUP_DM
+    assert {u["id"] for u in handle.payload["channel"]["recipients"]} == {
+        str(alice.id),
+        str(bea.id),
+        str(cy.id),
+    }
+    assert isinstance(SEEN[-1].channel, discord.GroupChannel)

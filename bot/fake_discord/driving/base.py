@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.fake_discord.interactions import InteractionHandle, InteractionRecord
 from bot.fake_discord.invocation import base_payload
 from bot.fake_discord.models import JSON, Channel, Message, User
@@ -45,6 +47,7 @@ class DriverBase:
         locale: str | None = None,
         command_type: int | None = None,
         message: Message | None = None,
+        integration_types: Sequence[int] = (0, 1),
     ) -> InteractionHandle:
         """Build INTERACTION_CREATE (from ``message`` for components and modals), dispatch it, return it."""
         interaction_id = self.world.ids.next()
@@ -58,6 +61,7 @@ class DriverBase:
             locale=locale or user.locale,
             # A press on a message an interaction made is authorized by that interaction's owners.
             owners=_original_owners(message),
+            integration_types=integration_types,
         )
         if message is not None:
             payload["message"] = self.world.message_payload(message)

@@ -91,7 +91,14 @@ class CommandActions(DriverBase):
         if cmd.guild_id is not None:
             data["guild_id"] = str(cmd.guild_id)
         return await self._interact(
-            APPLICATION_COMMAND, channel, user, data, label=command, locale=locale, command_type=1
+            APPLICATION_COMMAND,
+            channel,
+            user,
+            data,
+            label=command,
+            locale=locale,
+            command_type=1,
+            integration_types=cmd.data.get("integration_types") or [0],
         )
 
     async def invoke_autocomplete(
@@ -110,7 +117,10 @@ class CommandActions(DriverBase):
             self.world, cmd, path, options, invoker=user, channel=channel, focused=focused
         )
         label = f"{command} (autocomplete {focused})"
-        return await self._interact(AUTOCOMPLETE, channel, user, data, label=label, command_type=1)
+        types = cmd.data.get("integration_types") or [0]
+        return await self._interact(
+            AUTOCOMPLETE, channel, user, data, label=label, command_type=1, integration_types=types
+        )
 
     async def invoke_user_context_menu(
         self, channel: Channel, user: User, name: str, target: User, *, enforce_permissions: bool = True
@@ -160,5 +170,11 @@ class CommandActions(DriverBase):
         if cmd.guild_id is not None:
             data["guild_id"] = str(cmd.guild_id)
         return await self._interact(
-            APPLICATION_COMMAND, channel, user, data, label=name, command_type=cmd.type
+            APPLICATION_COMMAND,
+            channel,
+            user,
+            data,
+            label=name,
+            command_type=cmd.type,
+            integration_types=cmd.data.get("integration_types") or [0],
         )
