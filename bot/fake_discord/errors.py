@@ -114,3 +114,8 @@ def not_found() -> ApiError:
 def empty_message() -> ApiError:
     """400 50006."""
     return ApiError(400, 50006, "Cannot send an empty message")
+
+
+def too_many_followups() -> ApiError:
+    """400 40094: an interaction authorized only by a user install posted its 5 follow-ups."""
+    return ApiError(400, 40094, "This interaction has hit the maximum number of follow up messages")

@@ -6,8 +6,33 @@ import secrets
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.fake_discord.models import JSON, Attachment, Channel, Command, Message, Role, User
+from bot.fake_discord.models import GROUP_DM, JSON, Attachment, Channel, Command, Message, Role, User
+from bot.fake_discord.permissions import P
 from bot.fake_discord.world import World
+
+# What Discord grants an app in a DM or group DM it is not in: ATTACH_FILES, EMBED_LINKS, MENTION_EVERYONE.
+PRIVATE_APP_PERMISSIONS = P.ATTACH_FILES | P.EMBED_LINKS | P.MENTION_EVERYONE
+
+
+def authorizing_owners(
+    world: World, channel: Channel, user: User, integration_types: Sequence[int] = (0, 1)
+) -> dict[str, str]:
+    """Return who authorized an interaction: "0" (guild install) and/or "1" (the user's install).
+
+    For commands a key is only present when the command supports that install type.
+    """
+    owners: dict[str, str] = {}
+    guild = world.guild_of(channel)
+    if world.is_private_channel(channel):
+        pass
+    elif guild is not None:
+        if world.bot_user.id in guild.members:
+            owners["0"] = str(guild.id)
+    else:
+        owners["0"] = "0"
+    if user.id in world.installed_users:
+        owners["1"] = str(user.id)
+    return {key: value for key, value in owners.items() if int(key) in integration_types}
 
 
 def base_payload(
@@ -19,6 +44,8 @@ def base_payload(
     user: User,
     data: JSON | None,
     locale: str,
+    owners: Mapping[str, str] | None = None,
+    integration_types: Sequence[int] = (0, 1),
 ) -> JSON:
     """Return the common fields of an interaction, for a guild channel (member) or a DM (user)."""
     app = world.application
@@ -49,17 +76,23 @@ def base_payload(
             guild_locale=guild.preferred_locale,
             member={**world.member_payload(member), "permissions": str(permissions)},
             app_permissions=str(world.bot_permissions_in(channel)),
-            authorizing_integration_owners={"0": str(guild.id)},
             context=0,
         )
+    elif world.is_private_channel(channel):
+        if user.id not in channel.recipients:
+            raise ValueError(f"{user.username} is not a recipient of private channel {channel.id}")
+        # The bot is not a member: Discord sends a partial channel (id and type; group DMs add
+        # recipients) and the app may only attach files, embed links and mention everyone.
+        channel_data = {"id": str(channel.id), "type": channel.type}
+        if channel.type == GROUP_DM:
+            channel_data["recipients"] = [world.users[u].payload() for u in channel.recipients]
+        payload.update(user=user.payload(), app_permissions=str(PRIVATE_APP_PERMISSIONS), context=2)
     else:
         channel_data["permissions"] = str(world.permissions_in(channel, user.id))
-        payload.update(
-            user=user.payload(),
-            app_permissions=str(world.bot_permissions_in(channel)),
-            authorizing_integration_owners={"0": "0"},
-            context=1,
-        )
+        payload.update(user=user.payload(), app_permissions=str(world.bot_permissions_in(channel)), context=1)
+    payload["authorizing_integration_owners"] = (
+        dict(owners) if owners is not None else authorizing_owners(world, channel, user, integration_types)
+    )
     payload["channel_id"] = str(channel.id)
     payload["channel"] = channel_data
     return payload

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.fake_discord.intents import INTENT_GUILD_MEMBERS
 from bot.fake_discord.models import (
     DM,
+    GROUP_DM,
     GUILD_ANNOUNCEMENT,
     GUILD_FORUM,
     GUILD_STAGE_VOICE,
@@ -57,6 +58,17 @@ class WorldPayloads:
 
     def channel_payload(self, channel: Channel) -> JSON:
         """Return a channel object of the right shape for its type."""
+        if channel.type == GROUP_DM:
+            return {
+                "id": str(channel.id),
+                "type": GROUP_DM,
+                "name": channel.name,
+                "owner_id": str(channel.owner_id),
+                "icon": None,
+                "last_message_id": _opt_str(channel.last_message_id),
+                "flags": 0,
+                "recipients": [self.users[u].payload() for u in channel.recipients],
+            }
         if channel.type == DM:
             return {
                 "id": str(channel.id),

@@ -10,6 +10,7 @@ from bot.fake_discord.models import (
     FLAG_COMPONENTS_V2,
     FLAG_EPHEMERAL,
     FLAG_LOADING,
+    GROUP_DM,
     GUILD_ANNOUNCEMENT,
     GUILD_CATEGORY,
     GUILD_FORUM,
@@ -65,6 +66,8 @@ class World(WorldPayloads):
         self.thread_ids_by_guild: dict[int, list[int]] = {}
         # Message ids per nonce, oldest first, so enforce_nonce checks stay fast with many messages.
         self.message_ids_by_nonce: dict[str | int, list[int]] = {}
+        # Users who installed the app to their account (integration type 1).
+        self.installed_users: set[int] = set()
 
     def _new_user(self, username: str, global_name: str | None, *, bot: bool = False) -> User:
         """Create a user object (not yet registered)."""
@@ -180,6 +183,32 @@ class World(WorldPayloads):
         channel = Channel(id=self.ids.next(), type=DM, recipients=[user.id])
         self.dm_channel_by_user[user.id] = channel.id
         return self._register_channel(channel)
+
+    def private_channel(self, *users: User) -> Channel:
+        """Create a DM (two people) or group DM (three to ten) between humans; the bot is not in it."""
+        if len(users) < 2 or len(users) > 10 or len({u.id for u in users}) != len(users):
+            raise ValueError("a private channel needs 2 to 10 different people")
+        if any(u.bot for u in users):
+            raise ValueError("the bot is never a recipient of a private channel")
+        if len(users) == 2:
+            channel = Channel(id=self.ids.next(), type=DM, recipients=[u.id for u in users])
+        else:
+            name = ", ".join(u.username for u in users)
+            channel = Channel(
+                id=self.ids.next(),
+                type=GROUP_DM,
+                name=name,
+                owner_id=users[0].id,
+                recipients=[u.id for u in users],
+            )
+        return self._register_channel(channel)
+
+    def is_private_channel(self, channel: Channel) -> bool:
+        """Return True for a DM or group DM between people that the bot is not in."""
+        return (
+            channel.type in (DM, GROUP_DM)
+            and self.dm_channel_by_user.get(channel.recipients[0] if channel.recipients else 0) != channel.id
+        )
 
     def _register_channel(self, channel: Channel) -> Channel:
         """Store a new channel, DM or thread, with its (empty) message list."""
@@ -310,6 +339,7 @@ __all__ = [
     "FLAG_COMPONENTS_V2",
     "FLAG_EPHEMERAL",
     "FLAG_LOADING",
+    "GROUP_DM",
     "GUILD_ANNOUNCEMENT",
     "GUILD_CATEGORY",
     "GUILD_FORUM",

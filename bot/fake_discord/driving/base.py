@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.fake_discord.interactions import InteractionHandle, InteractionRecord
 from bot.fake_discord.invocation import base_payload
 from bot.fake_discord.models import JSON, Channel, Message, User
@@ -45,6 +47,7 @@ class DriverBase:
         locale: str | None = None,
         command_type: int | None = None,
         message: Message | None = None,
+        integration_types: Sequence[int] = (0, 1),
     ) -> InteractionHandle:
         """Build INTERACTION_CREATE (from ``message`` for components and modals), dispatch it, return it."""
         interaction_id = self.world.ids.next()
@@ -56,6 +59,9 @@ class DriverBase:
             user=user,
             data=data,
             locale=locale or user.locale,
+            # A press on a message an interaction made is authorized by that interaction's owners.
+            owners=_original_owners(message),
+            integration_types=integration_types,
         )
         if message is not None:
             payload["message"] = self.world.message_payload(message)
@@ -75,3 +81,10 @@ class DriverBase:
         self.server.register_interaction(record)
         await self.server.dispatch("INTERACTION_CREATE", record.payload)
         return InteractionHandle(record, self.world)
+
+
+def _original_owners(message: Message | None) -> dict[str, str] | None:
+    """Return the authorizing owners of the interaction that created ``message``, if one did."""
+    if message is None or message.interaction_metadata is None:
+        return None
+    return dict(message.interaction_metadata.get("authorizing_integration_owners") or {})

@@ -20,12 +20,28 @@ from bot.fake_discord.sharding import shard_for_guild
 class WorldBuilding(DriverBase):
     """Users, guilds, channels, roles, members, permissions and messages, with their gateway events."""
 
-    def add_user(self, username: str, *, dms_open: bool = True, locale: str = "en-US") -> User:
-        """Create a user."""
+    def add_user(
+        self, username: str, *, dms_open: bool = True, locale: str = "en-US", installed: bool = False
+    ) -> User:
+        """Create a user (``installed``: they added the app to their account)."""
         user = self.world.add_user(username)
         user.dms_open = dms_open
         user.locale = locale
+        if installed:
+            self.install_app(user)
         return user
+
+    def install_app(self, user: User) -> None:
+        """The user installs the app to their account (integration type 1); no gateway event."""
+        self.world.installed_users.add(user.id)
+
+    def uninstall_app(self, user: User) -> None:
+        """The user removes the app from their account."""
+        self.world.installed_users.discard(user.id)
+
+    def open_private_channel(self, *users: User) -> Channel:
+        """A DM (two people) or group DM (three to ten) between humans, without the bot."""
+        return self.world.private_channel(*users)
 
     async def add_guild(
         self,

@@ -29,12 +29,7 @@ class CommandActions(DriverBase):
 
     def _check_available(self, command: Command, channel: Channel, user: User) -> None:
         """Raise if Discord would hide ``command`` from ``user`` in ``channel``."""
-        context = 1 if channel.type == DM else 0
-        contexts = command.data.get("contexts")
-        if contexts is not None and context not in contexts:
-            raise CommandNotAvailableError(
-                f"/{command.name} is not available in context {context} (contexts={contexts})"
-            )
+        self._check_context(command, channel, user)
         guild = self.world.guild_of(channel)
         required = command.data.get("default_member_permissions")
         if guild is None or required is None:
@@ -45,6 +40,35 @@ class CommandActions(DriverBase):
             raise CommandNotAvailableError(
                 f"{user.username} lacks default_member_permissions {required} for /{command.name} "
                 "(pass enforce_permissions=False to simulate a server admin's override)"
+            )
+
+    def _check_context(self, command: Command, channel: Channel, user: User) -> None:
+        """Raise unless the command's install types and contexts let Discord offer it here."""
+        context = 2 if self.world.is_private_channel(channel) else 1 if channel.type == DM else 0
+        types = command.data.get("integration_types") or [0]
+        installed = user.id in self.world.installed_users
+        by_user = 1 in types and installed
+        if context == 0:
+            guild = self.world.guild_of(channel)
+            by_guild = 0 in types and guild is not None and self.bot_user.id in guild.members
+        elif context == 1:
+            by_guild = 0 in types and self.world.mutual_guild(user.id)
+        else:
+            by_guild = False
+        contexts = command.data.get("contexts")
+        if contexts is None:
+            contexts = [0, 1, 2] if 1 in types else [0, 1]
+        name = f"/{command.name}"
+        if context not in contexts:
+            raise CommandNotAvailableError(
+                f"{name} is not available in context {context} (contexts={contexts})"
+            )
+        if not (by_guild or by_user):
+            why = "the user has not installed the app" if 1 in types else f"integration_types={types}"
+            if 0 in types and context < 2:
+                why += " and the app is not installed where the user is (no guild install here)"
+            raise CommandNotAvailableError(
+                f"{name} is not offered to {user.username} in context {context}: {why}"
             )
 
     async def invoke_slash(
@@ -67,7 +91,14 @@ class CommandActions(DriverBase):
         if cmd.guild_id is not None:
             data["guild_id"] = str(cmd.guild_id)
         return await self._interact(
-            APPLICATION_COMMAND, channel, user, data, label=command, locale=locale, command_type=1
+            APPLICATION_COMMAND,
+            channel,
+            user,
+            data,
+            label=command,
+            locale=locale,
+            command_type=1,
+            integration_types=cmd.data.get("integration_types") or [0],
         )
 
     async def invoke_autocomplete(
@@ -86,7 +117,10 @@ class CommandActions(DriverBase):
             self.world, cmd, path, options, invoker=user, channel=channel, focused=focused
         )
         label = f"{command} (autocomplete {focused})"
-        return await self._interact(AUTOCOMPLETE, channel, user, data, label=label, command_type=1)
+        types = cmd.data.get("integration_types") or [0]
+        return await self._interact(
+            AUTOCOMPLETE, channel, user, data, label=label, command_type=1, integration_types=types
+        )
 
     async def invoke_user_context_menu(
         self, channel: Channel, user: User, name: str, target: User, *, enforce_permissions: bool = True
@@ -136,5 +170,11 @@ class CommandActions(DriverBase):
         if cmd.guild_id is not None:
             data["guild_id"] = str(cmd.guild_id)
         return await self._interact(
-            APPLICATION_COMMAND, channel, user, data, label=name, command_type=cmd.type
+            APPLICATION_COMMAND,
+            channel,
+            user,
+            data,
+            label=name,
+            command_type=cmd.type,
+            integration_types=cmd.data.get("integration_types") or [0],
         )

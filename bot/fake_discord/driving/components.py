@@ -21,6 +21,9 @@ class ComponentActions(DriverBase):
             raise AssertionError(f"message {message!r} does not exist (deleted?)")
         if msg.visible_to is not None and msg.visible_to != user.id:
             raise AssertionError(f"{user.username} cannot see ephemeral message {msg.id}")
+        channel = self.world.channels[msg.channel_id]
+        if self.world.is_private_channel(channel) and user.id not in channel.recipients:
+            raise AssertionError(f"{user.username} is not in private channel {channel.id}")
         component = msg.find_component(custom_id)
         if component is None:
             raise AssertionError(

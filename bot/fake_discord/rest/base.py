@@ -64,6 +64,8 @@ class Routes(ABC):
         channel = self.world.live_channel(path_snowflake(request, "channel_id", errors.unknown_channel))
         if channel is None:
             raise errors.unknown_channel()
+        if self.world.is_private_channel(channel):
+            raise errors.missing_access()
         if channel.guild_id is not None:
             guild = self.world.guilds[channel.guild_id]
             if self.world.bot_user.id not in guild.members:

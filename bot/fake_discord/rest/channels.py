@@ -82,12 +82,15 @@ class ChannelRoutes(Routes):
         channel = self.world.live_channel(path_snowflake(request, "channel_id", errors.unknown_channel))
         if channel is None:
             raise errors.unknown_channel()
+        if self.world.is_private_channel(channel):
+            raise errors.missing_access()
         body, files = await read_body(request)
         if channel.type == DM:
             recipient = self.world.users[channel.recipients[0]]
             if not recipient.dms_open:
                 raise errors.cannot_dm()
-            if not self.world.mutual_guild(recipient.id):
+            # Installing the app opens its DM too (observed, not documented by Discord).
+            if recipient.id not in self.world.installed_users and not self.world.mutual_guild(recipient.id):
                 raise errors.no_mutual_guilds()
             perms = 0
         else:

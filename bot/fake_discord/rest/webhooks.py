@@ -12,6 +12,9 @@ from bot.fake_discord.rest.authoring import apply_edit, interaction_message
 from bot.fake_discord.rest.base import Routes
 from bot.fake_discord.rest.http import Route, json_response, no_content, path_snowflake, read_body, truthy
 
+# Interactions authorized only by a user install may post this many follow-up messages.
+USER_INSTALL_FOLLOWUP_CAP = 5
+
 
 class WebhookRoutes(Routes):
     """POST /webhooks/{app_id}/{token}; GET/PATCH/DELETE its @original and followup messages."""
@@ -67,6 +70,10 @@ class WebhookRoutes(Routes):
             message = original
             event = "MESSAGE_UPDATE"
         else:
+            owners = record.payload.get("authorizing_integration_owners") or {}
+            made = [m for m in record.followup_message_ids if m != record.original_message_id]
+            if "1" in owners and "0" not in owners and len(made) >= USER_INSTALL_FOLLOWUP_CAP:
+                raise errors.too_many_followups()
             message = interaction_message(self.world, record, fields, loading=False)
             message.type = 0 if record.type != APPLICATION_COMMAND else message.type
             event = "MESSAGE_CREATE"
