@@ -12,11 +12,11 @@ from bot import custom_ids
 from bot.command_scope import user_install_url
 from bot.content.pairs import PairTexts
 from bot.content.prompts import Depth, Prompt
-from bot.db.repos.pairs import PairDay
 from bot.delivery import SEND_FAILURES, DmUndeliverableError, OptIn, send_dm, send_opt_in_dm
+from bot.errors import NotFoundError
 from bot.pairs import daily, service
 from bot.pairs.daily import ANSWER_MAX_LENGTH, AnswerOutcome, AnswerResult, Reveal
-from bot.pairs.service import JoinResult, PairState
+from bot.pairs.service import JoinResult, PairDay, PairState
 from bot.replies import mention, send_private
 from bot.schedule.recurrence import format_local_time
 from bot.ui import EMBED_TOTAL_LIMIT, EMBEDS_PER_MESSAGE, HEARTH_COLOUR, HearthModal, PersistentButton
@@ -65,7 +65,7 @@ def invite_card(bot: HearthBot, state: PairState) -> discord.Embed:
 def install_view(bot: HearthBot) -> discord.ui.View:
     """Return a link button that installs Hearth to the person's own account."""
     view = discord.ui.View(timeout=None)
-    url = user_install_url(bot.application_id or bot.user.id if bot.user else 0)
+    url = user_install_url(bot.application_id or 0)
     view.add_item(discord.ui.Button(label=texts_of(bot)("invite.install_button"), url=url))
     return view
 
@@ -102,7 +102,11 @@ class JoinButton(PersistentButton, custom_id=custom_ids.PAIR_JOIN):
         )
         others = ", ".join(mention(m) for m in state.pair.member_ids if m != user.id)
         sent = await send_opt_in_dm(
-            bot, bot.db, user.id, bot.clock.now(), content=texts("join.welcome_dm", names=others, **when(state))
+            bot,
+            bot.db,
+            user.id,
+            bot.clock.now(),
+            content=texts("join.welcome_dm", names=others, **when(state)),
         )
         if sent is OptIn.SENT:
             await send_private(interaction, texts("join.joined", **when(state)))
@@ -169,9 +173,7 @@ def outcome_text(bot: HearthBot, outcome: AnswerOutcome) -> str:
 
 async def open_day(bot: HearthBot, day_id: int, user_id: int) -> tuple[PairDay, Prompt]:
     """Return a day someone may still answer, with its prompt, or raise the kind reason why not."""
-    from bot.errors import NotFoundError
-
-    day = await daily_day(bot, day_id)
+    day = await daily.get_day(bot.db, day_id)
     pair = None if day is None else await service.get_pair(bot.db, day.pair_id)
     prompt = None if day is None else daily.prompt_of(bot.content.prompts, day)
     if day is None or pair is None or not pair.has(user_id) or prompt is None:
@@ -179,11 +181,6 @@ async def open_day(bot: HearthBot, day_id: int, user_id: int) -> tuple[PairDay, 
     if day.revealed_at is not None:
         raise NotFoundError(texts_of(bot)("answer.already_revealed"))
     return day, prompt
-
-
-async def daily_day(bot: HearthBot, day_id: int) -> PairDay | None:
-    """Return one pair day."""
-    return await daily.get_day(bot.db, day_id)
 
 
 class PairAnswerModal(HearthModal):
@@ -310,7 +307,9 @@ async def send_reveal(bot: HearthBot, reveal: Reveal) -> None:
     for member in reveal.members:
         try:
             for embeds in messages:
-                await send_dm(bot, bot.db, member, bot.clock.now(), embeds=embeds, allowed_mentions=NO_MENTIONS)
+                await send_dm(
+                    bot, bot.db, member, bot.clock.now(), embeds=embeds, allowed_mentions=NO_MENTIONS
+                )
         except DmUndeliverableError:
             log.info("Pair day %s: the reveal could not be DMed to one member", reveal.day.id)
         except SEND_FAILURES:

@@ -35,6 +35,9 @@ SENT_BEFORE = {
     "hearth:repair:discard:3": custom_ids.REPAIR_DISCARD,
     "hearth:block:123456789012345678": custom_ids.BLOCK,
     "hearth:unblock:123456789012345678": custom_ids.UNBLOCK,
+    "hearth:pair:join:12": custom_ids.PAIR_JOIN,
+    "hearth:pair:answer:40": custom_ids.PAIR_ANSWER,
+    "hearth:pair:pass:40": custom_ids.PAIR_PASS,
 }
 
 

@@ -51,6 +51,11 @@ async def day_for(
     )
 
 
+async def get_day(db: Database, day_id: int) -> PairDay | None:
+    """Return one pair day, or None."""
+    return await pairs.get_day(db, day_id)
+
+
 def prompt_of(library: PromptLibrary, day: PairDay) -> Prompt | None:
     """Return the library prompt a day showed (None if it has since left the library)."""
     return next((prompt for prompt in library.prompts if prompt.id == day.prompt_id), None)

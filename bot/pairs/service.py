@@ -13,7 +13,9 @@ from enum import StrEnum
 
 from bot.db.database import Database, Transaction
 from bot.db.repos import pairs, schedules, users
-from bot.db.repos.pairs import Pair, PairStatus
+from bot.db.repos.pairs import Pair as Pair
+from bot.db.repos.pairs import PairDay as PairDay
+from bot.db.repos.pairs import PairStatus as PairStatus
 from bot.db.repos.schedules import Schedule
 from bot.schedule.kinds import OwnerKey, ScheduleKind
 from bot.schedule.recurrence import Recurrence
