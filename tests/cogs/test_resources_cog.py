@@ -19,7 +19,7 @@ async def test_resources_command_has_an_optional_autocompleted_country(settings:
     [country] = command.parameters
     assert country.name == "country" and not country.required and country.autocomplete
     payload = command.to_dict(bot.tree)
-    assert payload["contexts"] == [0, 1]
+    assert payload["contexts"] == [0, 1, 2]
 
 
 def test_unknown_country_text_escapes_and_shortens_what_was_typed() -> None:
