@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.delivery import DM_UNDELIVERABLE_NOTICE
 from bot.dm_notice import take_pending
+from bot.pairs import service as pair_service
 
 if TYPE_CHECKING:
     from bot.app import HearthBot
@@ -35,7 +36,11 @@ class DmNotice(commands.Cog):
         ):
             return
         if await take_pending(self.bot.db, interaction.user.id):
-            await interaction.followup.send(DM_UNDELIVERABLE_NOTICE, ephemeral=True)
+            notice = DM_UNDELIVERABLE_NOTICE
+            if await pair_service.pairs_of(self.bot.db, interaction.user.id):
+                today = self.bot.command_directory.mention("pair today")
+                notice += "\n\n" + self.bot.content.pairs("notice.pair_hint", today=today)
+            await interaction.followup.send(notice, ephemeral=True)
 
 
 async def setup(bot: HearthBot) -> None:

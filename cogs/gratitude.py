@@ -15,11 +15,13 @@ from bot.errors import InvalidInputError, MissingPermissionsError, NotFoundError
 from bot.gratitude import service
 from bot.gratitude.cards import build_recent_embed, card_link, modal_title, removal_choice
 from bot.gratitude.posting import (
+    CardAnonymityError,
     CardRemovalError,
     CardSource,
     GratitudeNotConfiguredError,
     notify_recipient,
     post_card,
+    private_channel_card,
     remove_card,
     require_config,
 )
@@ -248,6 +250,23 @@ class Gratitude(commands.Cog):
             interaction, texts("send.posted_anonymous" if anonymous else "send.posted", link=card_link(card))
         )
 
+    async def send_private_channel_card(
+        self, interaction: discord.Interaction[Any], who: discord.abc.User, text: str, *, anonymous: bool
+    ) -> None:
+        """Answer with the card itself: Hearth is not in this conversation, so it cannot post here."""
+        recipient = Recipient(user_id=who.id, is_bot=who.bot, is_member=True)
+        try:
+            card = private_channel_card(
+                self.bot, sender_id=interaction.user.id, recipient=recipient, text=text, anonymous=anonymous
+            )
+        except CardRefusedError as error:
+            raise refusal_error(self.bot, error) from None
+        except CardAnonymityError:
+            raise InvalidInputError(self.bot.content.gratitude("send.not_anonymous_here")) from None
+        await interaction.response.send_message(
+            card.content, embed=card.embed, allowed_mentions=card.allowed_mentions
+        )
+
     @gratitude.command(name="send", description="Thank someone with a card in the gratitude channel")
     @app_commands.describe(
         who="The person you'd like to thank",
@@ -261,7 +280,10 @@ class Gratitude(commands.Cog):
         message: app_commands.Range[str, 1, MESSAGE_LIMIT],
         anonymous: bool = False,
     ) -> None:
-        """Post a card for ``who``."""
+        """Post a card for ``who``: in the gratitude channel, or right here in a DM between people."""
+        if interaction.context.private_channel:
+            await self.send_private_channel_card(interaction, who, message, anonymous=anonymous)
+            return
         guild = guild_of(interaction)
         await self._require_config(guild.id)
         recipient = await self._checked_recipient(interaction, who)

@@ -52,6 +52,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "send.channel_unavailable": frozenset({"channel", "missing", "setup"}),
     "send.channel_gone": frozenset({"setup"}),
     "send.failed": frozenset(),
+    "send.not_anonymous_here": frozenset(),
     "refuse.bot": frozenset(),
     "refuse.self": frozenset(),
     "refuse.not_member": frozenset(),

@@ -67,13 +67,32 @@ def card_content(texts: Texts, recipient_id: int) -> str:
 
 def build_card_embed(texts: Texts, card: Card) -> discord.Embed:
     """Return a card: for whom, the message, from whom unless anonymous, the date, and its source message."""
-    embed = discord.Embed(
-        title=texts("card.title"), description=card.text, colour=HEARTH_COLOUR, timestamp=card.created_at
+    return card_embed(
+        texts,
+        text=card.text,
+        recipient_id=card.recipient_id,
+        sender_id=None if card.anonymous else card.sender_id,
+        created_at=card.created_at,
+        source=source_link(card),
     )
-    embed.add_field(name=texts("card.to_label"), value=mention(card.recipient_id, texts))
-    sender = texts("card.anonymous_from") if card.anonymous else f"<@{card.sender_id}>"
+
+
+def card_embed(
+    texts: Texts,
+    *,
+    text: str,
+    recipient_id: int | None,
+    sender_id: int | None,
+    created_at: datetime,
+    source: str | None = None,
+) -> discord.Embed:
+    """Return a card's embed (``sender_id`` None: anonymous), whether or not it is stored."""
+    embed = discord.Embed(
+        title=texts("card.title"), description=text, colour=HEARTH_COLOUR, timestamp=created_at
+    )
+    embed.add_field(name=texts("card.to_label"), value=mention(recipient_id, texts))
+    sender = texts("card.anonymous_from") if sender_id is None else f"<@{sender_id}>"
     embed.add_field(name=texts("card.from_label"), value=sender)
-    source = source_link(card)
     if source is not None:
         embed.add_field(
             name=texts("card.about_label"), value=texts("card.about_value", link=source), inline=False

@@ -18,7 +18,8 @@ from bot.delivery import (
     send_dm,
     text_channel,
 )
-from bot.gratitude.cards import build_card_embed, card_content, card_link, card_mentions
+from bot.gratitude.cards import build_card_embed, card_content, card_embed, card_link, card_mentions
+from bot.gratitude.validation import Recipient, check_card
 from bot.permissions import bot_permissions_in, missing_permissions
 
 if TYPE_CHECKING:
@@ -144,3 +145,34 @@ async def remove_card(bot: HearthBot, card: Card) -> bool:
     await gratitude.delete_card(bot.db, card.id)
     log.info("Removed gratitude card %s in guild %s", card.id, card.guild_id)
     return True
+
+
+@dataclass(frozen=True)
+class PrivateChannelCard:
+    """A card for a DM or group DM between people, posted as the interaction's own response."""
+
+    content: str
+    embed: discord.Embed
+    allowed_mentions: discord.AllowedMentions
+
+
+def private_channel_card(
+    bot: HearthBot, *, sender_id: int, recipient: Recipient, text: str, anonymous: bool
+) -> PrivateChannelCard:
+    """Check a card for a private channel by the same rules as a server's, or raise CardRefusedError.
+
+    Nothing is stored: the conversation holds the only copy. Everyone there sees who ran the
+    command, so an anonymous card is refused (CardAnonymityError) rather than pretended.
+    """
+    cleaned = check_card(sender_id, recipient, text)
+    if anonymous:
+        raise CardAnonymityError
+    texts = bot.content.gratitude
+    embed = card_embed(
+        texts, text=cleaned, recipient_id=recipient.user_id, sender_id=sender_id, created_at=bot.clock.now()
+    )
+    return PrivateChannelCard(card_content(texts, recipient.user_id), embed, card_mentions(recipient.user_id))
+
+
+class CardAnonymityError(Exception):
+    """An anonymous card was asked for where everyone sees who sent it."""
