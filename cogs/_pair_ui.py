@@ -224,9 +224,10 @@ async def record_response(
     # The reveal sends DMs, which can take longer than the 3 s an interaction allows.
     await interaction.response.defer(ephemeral=True, thinking=True)
     outcome = await daily.respond(bot.db, bot.cipher, day_id, interaction.user.id, text, bot.clock.now())
-    await send_private(interaction, outcome_text(bot, outcome))
+    # The reveal first, so the reply that says it is on its way is the last thing this interaction does.
     if outcome.reveal is not None:
         await send_reveal(bot, outcome.reveal)
+    await send_private(interaction, outcome_text(bot, outcome))
 
 
 class AnswerButton(PersistentButton, custom_id=custom_ids.PAIR_ANSWER):

@@ -99,7 +99,6 @@ class Pairs(commands.Cog):
                     embed=prompt_embed(self.bot, prompt, len(pair.members)),
                     view=answer_view(self.bot, day.id),
                     nonce=dm_nonce(occurrence.key, member),
-                    enforce_nonce=True,
                 )
             except DmUndeliverableError:
                 log.info("Pair %s: one member's DMs are refused; /pair today has the prompt", pair.id)
