@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bot.checkins import privacy as checkins
 from bot.gratitude import privacy as gratitude
+from bot.pairs import privacy as pairs
 from bot.privacy import foundation
 from bot.privacy.registry import PrivacyAggregate, RetainedTable
 from bot.prompts import privacy as prompts
@@ -25,6 +26,7 @@ AGGREGATES: tuple[PrivacyAggregate, ...] = (
     repair.REPAIRS,
     repair.BLOCKS,
     gratitude.GRATITUDE,
+    pairs.PAIRS,
     foundation.SCHEDULES,
     foundation.PRIVACY_SETTINGS,
     foundation.USERS,
@@ -33,4 +35,5 @@ AGGREGATES: tuple[PrivacyAggregate, ...] = (
 RETAINED: tuple[RetainedTable, ...] = (
     checkins.RETAINED_CHECKINS,
     prompts.RETAINED_ANSWERS,
+    pairs.RETAINED_PAIR_ANSWERS,
 )

@@ -219,6 +219,10 @@ async def test_bad_invitations_and_joins_are_refused_kindly(
     card = await form_pair(driver, group, people[0], *people[1:6])
     seventh = await driver.click_button(card, custom_id(card, "hearth:pair:join:"), user=people[6])
     assert "6 people" in await private_reply(seventh)
+    offered = await driver.invoke_autocomplete(group, people[0], "pair show", {"pair": ""}, focused="pair")
+    await offered.response()
+    [choice] = offered.choices or []
+    assert choice["name"].startswith("Pair with ")
     show = await driver.invoke_slash(group, people[0], "pair show")
     assert shown_text_of(await show.response()).count("<@") == 6
 

@@ -160,6 +160,24 @@ async def for_user(db: Database | Transaction, user_id: int) -> list[Pair]:
     return [await _pair_from_row(db, row) for row in rows]
 
 
+async def every_pair_of(db: Database | Transaction, user_id: int) -> list[Pair]:
+    """Return every pair someone is a member of, ended ones included (for their export)."""
+    rows = await db.fetch_all(
+        "SELECT pairs.* FROM pairs JOIN pair_members ON pair_members.pair_id = pairs.id"
+        " WHERE pair_members.user_id = ? ORDER BY pairs.id",
+        (user_id,),
+    )
+    return [await _pair_from_row(db, row) for row in rows]
+
+
+async def forget_member(db: Database | Transaction, user_id: int) -> int:
+    """Take someone's id out of every pair (memberships and authorship); return the memberships removed."""
+    async with atomic(db) as tx:
+        removed = await tx.execute("DELETE FROM pair_members WHERE user_id = ?", (user_id,))
+        await tx.execute("UPDATE pairs SET created_by = 0 WHERE created_by = ?", (user_id,))
+    return removed
+
+
 async def active_ids(db: Database | Transaction) -> list[int]:
     """Return the ids of every active pair."""
     rows = await db.fetch_all("SELECT id FROM pairs WHERE status = ? ORDER BY id", (PairStatus.ACTIVE.value,))
