@@ -101,6 +101,15 @@ def retention_view(bot: HearthBot, user_id: int, current: int) -> discord.ui.Vie
     return view
 
 
+# Discord takes at most 5 follow-ups to an interaction only a user install authorizes (40094).
+USER_INSTALL_FOLLOWUPS = 5
+
+
+def followup_allowance(interaction: discord.Interaction[Any]) -> int:
+    """Return how many follow-ups an interaction may send: 5 outside a server that installed Hearth."""
+    return 1_000 if interaction.is_guild_integration() else USER_INSTALL_FOLLOWUPS
+
+
 class Privacy(commands.Cog):
     """Your data: export, erasure, retention; and the purge of servers that removed Hearth."""
 
@@ -159,8 +168,11 @@ class Privacy(commands.Cog):
 
     @privacy.command(name="export", description="Download everything Hearth keeps about you, as a JSON file")
     async def export(self, interaction: discord.Interaction[HearthBot]) -> None:
-        """Send the person's data as files: ephemeral in a server, a plain reply in DMs."""
-        in_server = interaction.guild_id is not None
+        """Send the person's data as files: a plain reply in the DM with Hearth, ephemeral anywhere else.
+
+        Anywhere else includes a DM between people, where a plain reply would show the export to all.
+        """
+        in_server = not interaction.context.dm_channel
         await interaction.response.defer(ephemeral=in_server, thinking=True)
         user_id = interaction.user.id
         document = await service.export_user(
@@ -178,6 +190,13 @@ class Privacy(commands.Cog):
             await interaction.followup.send(texts("export.too_large"), ephemeral=in_server)
             return
         count = len(package.files)
+        if count > followup_allowance(interaction):
+            export = self.bot.command_directory.mention("privacy export")
+            reply = texts(
+                "export.too_many_parts_here", count=count, limit=USER_INSTALL_FOLLOWUPS, export=export
+            )
+            await interaction.followup.send(reply, ephemeral=in_server)
+            return
         key = f"export.ready_{package.shape.value}" + ("" if in_server else "_dm")
         for number, item in enumerate(package.files, start=1):
             text = (

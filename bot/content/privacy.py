@@ -39,6 +39,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "export.ready_parts_dm": frozenset({"count"}),
     "export.part": frozenset({"number", "count"}),
     "export.too_large": frozenset(),
+    "export.too_many_parts_here": frozenset({"count", "limit", "export"}),
     "policy.link": frozenset({"url"}),
     "policy.unset": frozenset({"export", "delete"}),
     "delete.confirm": frozenset({"export"}),

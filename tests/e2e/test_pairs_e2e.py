@@ -198,6 +198,13 @@ async def test_member_whose_dms_fail_is_told_and_answers_through_pair_today(
     assert reveal_dms(driver, ben) == []
     again = await driver.invoke_slash(dm, ben, "pair today")
     assert "Thank you for the soup." in await private_reply(again)
+    # Exporting in the shared DM stays private to Ben, and holds his pair and answer.
+    export = await driver.invoke_slash(dm, ben, "privacy export")
+    assert (await export.response()).ephemeral
+    [sent] = await export.wait_for_followups(1)
+    assert sent.flags & 64
+    [upload] = sent.files
+    assert b"Thank you for the soup." in upload.data and b'"pairs"' in upload.data
 
 
 async def test_bad_invitations_and_joins_are_refused_kindly(
