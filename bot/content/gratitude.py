@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.content.errors import ContentError
-from bot.content.texts import TextTable, read_text_table
-from bot.content.toml_files import read_toml
+from bot.content.texts import TextTable, load_text_file
 
 DEFAULT_LIMIT = 1000
 MODAL_LABEL_LIMIT = 45
@@ -116,11 +114,4 @@ class GratitudeTexts(TextTable):
 
 def load_gratitude_texts(path: Path) -> GratitudeTexts:
     """Load and validate the gratitude wording: every key present, known placeholders, within limits."""
-    data = read_toml(path)
-    problems: list[str] = []
-    table = read_text_table(
-        data, path.name, PLACEHOLDERS, problems, limits=LIMITS, default_limit=DEFAULT_LIMIT
-    )
-    if problems:
-        raise ContentError(problems)
-    return GratitudeTexts(table.texts)
+    return GratitudeTexts(load_text_file(path, PLACEHOLDERS, limits=LIMITS, default_limit=DEFAULT_LIMIT))

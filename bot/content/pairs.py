@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.content.errors import ContentError
 from bot.content.places import Place, place_limits
-from bot.content.texts import TextTable, read_text_table
-from bot.content.toml_files import read_toml
+from bot.content.texts import TextTable, load_text_file
 
 DEFAULT_LIMIT = 1000
 # The texts shown in small places; the rest go in messages or embed descriptions.
@@ -118,11 +116,4 @@ class PairTexts(TextTable):
 
 def load_pair_texts(path: Path) -> PairTexts:
     """Load and validate the pairs wording: every key present, known placeholders, within limits."""
-    data = read_toml(path)
-    problems: list[str] = []
-    table = read_text_table(
-        data, path.name, PLACEHOLDERS, problems, limits=LIMITS, default_limit=DEFAULT_LIMIT
-    )
-    if problems:
-        raise ContentError(problems)
-    return PairTexts(table.texts)
+    return PairTexts(load_text_file(path, PLACEHOLDERS, limits=LIMITS, default_limit=DEFAULT_LIMIT))

@@ -5,8 +5,12 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+from bot.content.errors import ContentError
+from bot.content.toml_files import read_toml
 
 
 @dataclass(frozen=True)
@@ -75,3 +79,16 @@ def read_text_table(
         if len(texts[key]) > limit:
             problems.append(f"{where}: {key!r} is {len(texts[key])} characters (at most {limit})")
     return TextTable(MappingProxyType(texts))
+
+
+def load_text_file(
+    path: Path, expected: Mapping[str, frozenset[str]], *, limits: Mapping[str, int], default_limit: int
+) -> dict[str, str]:
+    """Read a file of ``[section]`` texts, raising ContentError with every problem found."""
+    problems: list[str] = []
+    table = read_text_table(
+        read_toml(path), path.name, expected, problems, limits=limits, default_limit=default_limit
+    )
+    if problems:
+        raise ContentError(problems)
+    return dict(table.texts)
